@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Congso",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "congso", targets: ["congso"]),
+        .library(name: "CongsoCore", targets: ["CongsoCore"]),
+        .library(name: "CongsoServer", targets: ["CongsoServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        // Pure domain: no Vapor, no Fluent, so it builds and tests in seconds.
+        .target(name: "CongsoCore"),
+        .target(
+            name: "CongsoServer",
+            dependencies: [
+                "CongsoCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "congso",
+            dependencies: ["CongsoServer", .product(name: "Vapor", package: "vapor")]
+        ),
+        .testTarget(name: "CongsoCoreTests", dependencies: ["CongsoCore"]),
+        .testTarget(
+            name: "CongsoServerTests",
+            dependencies: [
+                "CongsoServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

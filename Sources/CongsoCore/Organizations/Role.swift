@@ -1,0 +1,51 @@
+/// Roles from SPEC §1. Every role but `admin` is scoped to an org subtree.
+public enum Role: String, Codable, CaseIterable, Sendable {
+    case admin, steering, homeAffairs, head, unitLead, staff, inspector, checkpoint
+
+    public var needsOrg: Bool { self != .admin }
+}
+
+/// What an actor may do. Each capability's service asks for one of these.
+public enum Permission: String, Sendable, CaseIterable {
+    case readOrgs, writeOrgs, readStaff, writeStaff, readAudit, readUsers, manageUsers
+}
+
+/// The one place that says who may do what where.
+public enum AccessPolicy {
+    public static func permissions(of role: Role) -> Set<Permission> {
+        switch role {
+        case .admin: Set(Permission.allCases)
+        case .steering, .homeAffairs: [.readOrgs, .readStaff]
+        case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers]
+        case .unitLead: [.readOrgs, .readStaff, .writeStaff]
+        case .staff, .inspector: [.readOrgs, .readStaff]
+        case .checkpoint: [.readOrgs]
+        }
+    }
+
+    /// May an actor with `role`, scoped to `scope` (nil = the whole system), do
+    /// `permission` on something that lives at `target`?
+    public static func allows(role: Role, scope: OrgPath?, _ permission: Permission, on target: OrgPath) -> Bool {
+        guard permissions(of: role).contains(permission) else { return false }
+        if role == .admin { return true }
+        guard let scope else { return false }
+        return scope.contains(target)
+    }
+
+    /// Roles a user manager may hand out: admin any; a head only roles below their own.
+    public static func assignableRoles(by role: Role) -> [Role] {
+        switch role {
+        case .admin: Role.allCases
+        case .head: [.unitLead, .staff, .inspector]
+        default: []
+        }
+    }
+
+    /// Heads may not edit or move the node they are scoped to (only what is below it),
+    /// so nobody can widen their own scope.
+    public static func mayRestructure(role: Role, scope: OrgPath?, target: OrgPath) -> Bool {
+        guard allows(role: role, scope: scope, .writeOrgs, on: target) else { return false }
+        if role == .admin { return true }
+        return scope != target
+    }
+}

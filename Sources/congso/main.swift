@@ -1,0 +1,2 @@
+import CongsoServer
+print("x")
