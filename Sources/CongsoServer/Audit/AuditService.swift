@@ -1,0 +1,57 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// Appends to the audit log. Callers pass the transaction's database so the entry
+/// commits or rolls back together with the change it describes.
+enum AuditService {
+    static func record(
+        on db: any Database, actor: Actor, action: String, entityType: String, entityID: UUID?,
+        orgPath: String, prevOrgPath: String? = nil, summary: String,
+        before: [String: String]? = nil, after: [String: String]? = nil
+    ) async throws {
+        try await entry(actor: actor, action: action, entityType: entityType, entityID: entityID, orgPath: orgPath,
+                        prevOrgPath: prevOrgPath, summary: summary, before: before, after: after).create(on: db)
+    }
+
+    static func entry(
+        actor: Actor, action: String, entityType: String, entityID: UUID?, orgPath: String,
+        prevOrgPath: String? = nil, summary: String, before: [String: String]? = nil, after: [String: String]? = nil
+    ) -> AuditEntry {
+        AuditEntry(at: Date(), actorID: actor.userID, actorLabel: actor.label, via: actor.via, action: action,
+                   entityType: entityType, entityID: entityID?.uuidString ?? "", orgPath: orgPath,
+                   prevOrgPath: prevOrgPath ?? orgPath, summary: summary, before: json(before), after: json(after))
+    }
+
+    static func json(_ snapshot: [String: String]?) -> String {
+        guard let snapshot else { return "" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(snapshot)).flatMap { String(data: $0, encoding: .utf8) } ?? ""
+    }
+
+    struct Filter {
+        var entityID: String?
+        var action: String?
+        var org: Organization?
+    }
+
+    /// Entries the actor may read, newest first.
+    static func list(on db: any Database, actor: Actor, filter: Filter, page: PageRequest) async throws -> Paged<AuditEntry> {
+        try actor.require(.readAudit)
+        var prefix = actor.visiblePrefix
+        if let org = filter.org {
+            try actor.require(.readAudit, on: org.orgPath)
+            prefix = org.path
+        }
+        let query = AuditEntry.query(on: db).group(.or) {
+            $0.filter(\.$orgPath =~ prefix).filter(\.$prevOrgPath =~ prefix)
+        }
+        if let e = filter.entityID, !e.isEmpty { query.filter(\.$entityID == e) }
+        if let a = filter.action, !a.isEmpty { query.filter(\.$action == a) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$at, .descending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: items, total: total, page: page)
+    }
+}

@@ -1,0 +1,119 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+enum AuthWeb {
+    static func register(_ web: any RoutesBuilder) {
+        web.get("login", use: loginPage)
+        web.post("login", use: login)
+        web.post("logout", use: logout)
+        web.get(use: home)
+        web.get("account", use: account)
+        web.post("account", "tokens", use: createToken)
+        web.post("account", "tokens", ":id", "revoke", use: revokeToken)
+    }
+
+    struct LoginData: Encodable { let email: String; let next: String; let error: String? }
+    struct LoginForm: Content { var email: String?; var password: String?; var next: String? }
+
+    /// Only same-site paths may be the target after sign-in.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
+        return raw
+    }
+
+    @Sendable static func loginPage(req: Request) async throws -> Response {
+        if req.actor != nil { return req.redirect(to: "/") }
+        return try await WebPage.render(req, "auth/login", title: req.t("login.title"),
+                                        data: LoginData(email: "", next: safeNext(req.query[String.self, at: "next"]), error: nil))
+    }
+
+    @Sendable static func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        do {
+            let user = try await UserService.authenticate(email: form.email ?? "", password: form.password ?? "",
+                                                          on: req.db, passwords: req.password)
+            user.lastLoginAt = Date()
+            try await user.save(on: req.db)
+            req.session.data["uid"] = user.id!.uuidString
+            req.session.data["csrf"] = UserToken.generate()  // a fresh form token for the signed-in session
+            return req.redirect(to: safeNext(form.next))
+        } catch let error as AppError where error.code == "auth.bad_credentials" {
+            let page = try await WebPage.render(req, "auth/login", title: req.t("login.title"),
+                                                data: LoginData(email: form.email ?? "", next: safeNext(form.next), error: req.t("err.auth.bad_credentials")))
+            page.status = .unauthorized
+            return page
+        }
+    }
+
+    @Sendable static func logout(req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    struct HomeData: Encodable {
+        let intro: String
+        let scopeName: String
+        let scopeID: String?
+        let orgCount: Int
+        let staffCount: Int
+        let byStatus: [StatusCount]
+        let canStaff: Bool
+    }
+    struct StatusCount: Encodable { let label: String; let count: Int; let key: String }
+
+    @Sendable static func home(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let scopeOrg: Organization? = if let id = actor.orgID { try await Organization.find(id, on: req.db) } else {
+            try await Organization.query(on: req.db).filter(\.$parentID == nil).sort(\.$sortKey).first()
+        }
+        let prefix = actor.visiblePrefix
+        let orgCount = try await Organization.query(on: req.db).filter(\.$path =~ prefix).count()
+        var staffCount = 0
+        var byStatus: [StatusCount] = []
+        let canStaff = actor.has(.readStaff)
+        if canStaff {
+            for status in StaffStatus.allCases {
+                let n = try await StaffMember.query(on: req.db)
+                    .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
+                    .filter(Organization.self, \.$path =~ prefix).filter(\.$status == status.rawValue).count()
+                staffCount += n
+                byStatus.append(StatusCount(label: req.t("status." + status.rawValue), count: n, key: status.rawValue))
+            }
+        }
+        let data = HomeData(intro: req.t("home.intro." + actor.role.rawValue), scopeName: scopeOrg?.name ?? "",
+                            scopeID: scopeOrg?.id?.uuidString, orgCount: orgCount, staffCount: staffCount,
+                            byStatus: byStatus, canStaff: canStaff)
+        return try await WebPage.render(req, "home", title: req.t("home.title"), nav: "home", data: data)
+    }
+
+    struct AccountData: Encodable { let tokens: [TokenRow]; let hasTokens: Bool; let newToken: String? }
+    struct TokenRow: Encodable { let id: String; let name: String; let created: String; let lastUsed: String }
+
+    @Sendable static func account(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let tokens = try await UserToken.query(on: req.db).filter(\.$user.$id == actor.userID ?? UUID()).sort(\.$createdAt, .descending).all()
+        let newToken = req.session.data["newToken"]
+        req.session.data["newToken"] = nil
+        let rows = tokens.map { TokenRow(id: $0.id!.uuidString, name: $0.name, created: DisplayDate.format($0.createdAt), lastUsed: DisplayDate.format($0.lastUsedAt)) }
+        return try await WebPage.render(req, "auth/account", title: req.t("account.title"), nav: "account",
+                                        data: AccountData(tokens: rows, hasTokens: !rows.isEmpty, newToken: newToken))
+    }
+
+    struct TokenForm: Content { var name: String? }
+
+    @Sendable static func createToken(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let id = actor.userID, let user = try await User.find(id, on: req.db) else { throw AppError.unauthorized }
+        let form = try req.content.decode(TokenForm.self)
+        // Shown once on the next page, never stored in clear.
+        req.session.data["newToken"] = try await UserService.issueToken(for: user, name: form.name ?? "", via: "web", on: req.db)
+        return req.redirect(to: "/account")
+    }
+
+    @Sendable static func revokeToken(req: Request) async throws -> Response {
+        try await UserService.revokeToken(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        WebPage.flash(req, "account.token_revoked")
+        return req.redirect(to: "/account")
+    }
+}

@@ -1,0 +1,57 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Picks the database in one place: DATABASE_URL → PostgreSQL; otherwise the SQLite
+/// file data/congso.sqlite (directory from CONGSO_DATA_DIR); tests pass their own.
+public enum DatabaseChoice: Sendable {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(String)
+
+    public static func fromEnvironment() -> DatabaseChoice {
+        if let url = Environment.get("DATABASE_URL"), !url.isEmpty { return .postgres(url) }
+        let dir = Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data"
+        return .sqliteFile(dir)
+    }
+
+    var isSQLite: Bool {
+        if case .postgres = self { return false }
+        return true
+    }
+}
+
+enum DatabaseSetup {
+    static func configure(_ app: Application, _ choice: DatabaseChoice) throws {
+        switch choice {
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, maxConnectionsPerEventLoop: 1), as: .sqlite)
+        case .sqliteFile(let dir):
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(dir + "/congso.sqlite"), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        case .postgres(let url):
+            var config = try SQLPostgresConfiguration(url: url)
+            if !url.contains("sslmode=require") { config.coreConfiguration.tls = .disable }
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+        }
+    }
+
+    /// WAL lets readers proceed while one writer commits; busy_timeout makes a second
+    /// process wait for the write lock instead of failing at once.
+    static func tune(_ app: Application, _ choice: DatabaseChoice) async throws {
+        guard case .sqliteFile = choice, let sql = app.db as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA busy_timeout=10000").run()
+        try await sql.raw("PRAGMA foreign_keys=ON").run()
+    }
+
+    static func migrations(_ app: Application) {
+        app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateOrganization())
+        app.migrations.add(CreateStaff())
+        app.migrations.add(CreateUser())
+        app.migrations.add(CreateAuditEntry())
+    }
+}

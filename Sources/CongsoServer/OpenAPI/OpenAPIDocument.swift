@@ -1,0 +1,155 @@
+import CongsoCore
+import Vapor
+
+/// The OpenAPI 3.1 description of every /api/v1 route, built as plain data. A test
+/// compares it with the router so that no route goes undocumented.
+enum OpenAPIDocument {
+    typealias JSON = [String: Any]
+
+    static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
+    static func str(_ extra: JSON = [:]) -> JSON { ["type": "string"].merging(extra) { $1 } }
+    static var uuid: JSON { ["type": "string", "format": "uuid"] }
+    static func nullable(_ s: JSON) -> JSON { ["oneOf": [s, ["type": "null"]]] }
+    static func object(_ props: [String: JSON], required: [String] = []) -> JSON {
+        var o: JSON = ["type": "object", "properties": props]
+        if !required.isEmpty { o["required"] = required }
+        return o
+    }
+    static func list(_ item: String) -> JSON {
+        object(["items": ["type": "array", "items": ref(item)], "total": ["type": "integer"],
+                "page": ["type": "integer"], "per": ["type": "integer"]], required: ["items", "total", "page", "per"])
+    }
+
+    static func query(_ name: String, _ description: String, _ schema: JSON = ["type": "string"]) -> JSON {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+    }
+    static var idParam: JSON { ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]] }
+    static var paging: [JSON] { [
+        query("page", "Page number, from 1", ["type": "integer", "minimum": 1]),
+        query("per", "Items per page (1–200, default 25)", ["type": "integer", "minimum": 1, "maximum": 200]),
+    ] }
+    static var listParams: [JSON] { paging + [
+        query("q", "Search, insensitive to case and Vietnamese diacritics"),
+        query("org", "Keep to this org's subtree (id or code)"),
+    ] }
+
+    static func responses(_ okStatus: String, _ schema: JSON?, errors: [String]) -> JSON {
+        var r: JSON = [:]
+        if let schema {
+            r[okStatus] = ["description": "Success", "content": ["application/json": ["schema": schema]]]
+        } else {
+            r[okStatus] = ["description": "Success"]
+        }
+        for e in errors {
+            r[e] = ["description": errorDescriptions[e] ?? "Error", "content": ["application/json": ["schema": ref("Error")]]]
+        }
+        return r
+    }
+    static let errorDescriptions = [
+        "400": "Malformed request", "401": "Not signed in", "403": "Not allowed", "404": "Not found or outside your subtree",
+        "409": "Conflicts with existing data", "422": "Invalid data",
+    ]
+
+    static func op(_ summary: String, tag: String, params: [JSON] = [], body: String? = nil, ok: String = "200",
+                   schema: JSON?, errors: [String] = ["400", "401", "403", "404"], secured: Bool = true) -> JSON {
+        var o: JSON = ["summary": summary, "tags": [tag], "parameters": params, "responses": responses(ok, schema, errors: errors)]
+        if let body {
+            o["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
+        }
+        if !secured { o["security"] = [JSON]() }
+        return o
+    }
+
+    static func build() -> JSON {
+        let writeErrors = ["400", "401", "403", "404", "409", "422"]
+        let paths: JSON = [
+            "/api/v1/auth/token": ["post": op("Exchange e-mail and password for a personal API token", tag: "auth", body: "TokenRequest", ok: "201",
+                                               schema: ref("TokenResponse"), errors: ["400", "401"], secured: false)],
+            "/api/v1/me": ["get": op("The signed-in user", tag: "auth", schema: ref("Me"), errors: ["401"])],
+            "/api/v1/tokens": ["get": op("My API tokens", tag: "auth", schema: list("Token"), errors: ["401"])],
+            "/api/v1/tokens/{id}": ["delete": op("Revoke one of my tokens", tag: "auth", params: [idParam], ok: "204", schema: nil, errors: ["401", "404"])],
+            "/api/v1/orgs": [
+                "get": op("List orgs in my subtree", tag: "orgs",
+                          params: listParams + [query("kind", "Only this kind", ["type": "string", "enum": OrgKind.allCases.map(\.rawValue)])],
+                          schema: list("Org")),
+                "post": op("Create an org under a parent", tag: "orgs", body: "OrgWrite", ok: "201", schema: ref("Org"), errors: writeErrors),
+            ],
+            "/api/v1/orgs/{id}": [
+                "get": op("One org (id or code)", tag: "orgs", params: [idParam], schema: ref("Org")),
+                "patch": op("Rename, set head/contact, or move (parentId) an org", tag: "orgs", params: [idParam], body: "OrgWrite",
+                            schema: ref("Org"), errors: writeErrors),
+            ],
+            "/api/v1/orgs/{id}/children": ["get": op("Direct children of an org", tag: "orgs", params: [idParam], schema: list("Org"))],
+            "/api/v1/staff": [
+                "get": op("List staff in my subtree", tag: "staff",
+                          params: listParams + [query("status", "Only this status", ["type": "string", "enum": StaffStatus.allCases.map(\.rawValue)])],
+                          schema: list("Staff")),
+                "post": op("Create a staff record", tag: "staff", body: "StaffWrite", ok: "201", schema: ref("Staff"), errors: writeErrors),
+            ],
+            "/api/v1/staff/{id}": [
+                "get": op("One staff record", tag: "staff", params: [idParam], schema: ref("Staff")),
+                "patch": op("Edit or move (orgId) a staff record", tag: "staff", params: [idParam], body: "StaffWrite",
+                            schema: ref("Staff"), errors: writeErrors),
+            ],
+            "/api/v1/users": [
+                "get": op("List users in my subtree", tag: "users", params: listParams, schema: list("User")),
+                "post": op("Create a user", tag: "users", body: "UserWrite", ok: "201", schema: ref("User"), errors: writeErrors),
+            ],
+            "/api/v1/users/{id}": [
+                "get": op("One user", tag: "users", params: [idParam], schema: ref("User")),
+                "patch": op("Change a user's role, scope, password or activity", tag: "users", params: [idParam], body: "UserWrite",
+                            schema: ref("User"), errors: writeErrors),
+            ],
+            "/api/v1/audit": [
+                "get": op("Audit log entries in my subtree, newest first", tag: "audit",
+                          params: paging + [query("org", "Keep to this org's subtree (id or code)"),
+                                            query("entity", "Only entries about this record id"), query("action", "Only this action, e.g. staff.update")],
+                          schema: list("AuditEntry")),
+            ],
+        ]
+        let person = object(["id": uuid, "fullName": str(), "position": str(), "phone": str(), "email": str()])
+        let schemas: JSON = [
+            "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
+            "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
+            "TokenResponse": object(["token": str()], required: ["token"]),
+            "Token": object(["id": uuid, "name": str(), "createdAt": nullable(str(["format": "date-time"])),
+                             "lastUsedAt": nullable(str(["format": "date-time"]))]),
+            "Me": object(["id": nullable(uuid), "email": str(), "displayName": str(), "role": str(), "orgId": nullable(uuid)]),
+            "Person": person,
+            "Org": object(["id": uuid, "code": str(), "name": str(), "kind": str(["enum": OrgKind.allCases.map(\.rawValue)]),
+                           "parentId": nullable(uuid), "head": nullable(ref("Person")), "contact": nullable(ref("Person"))],
+                          required: ["id", "code", "name", "kind"]),
+            "OrgWrite": object(["code": str(), "name": str(), "kind": str(["enum": OrgKind.allCases.map(\.rawValue)]),
+                                "parentId": uuid, "headStaffId": uuid, "contactStaffId": uuid]),
+            "Staff": object(["id": uuid, "fullName": str(), "orgId": uuid, "orgCode": nullable(str()), "orgName": nullable(str()),
+                             "position": str(), "phone": str(), "email": str(), "skills": ["type": "array", "items": str()],
+                             "status": str(["enum": StaffStatus.allCases.map(\.rawValue)])],
+                            required: ["id", "fullName", "orgId", "email", "status"]),
+            "StaffWrite": object(["fullName": str(), "orgId": uuid, "position": str(), "phone": str(), "email": str(),
+                                  "skills": ["type": "array", "items": str()], "status": str(["enum": StaffStatus.allCases.map(\.rawValue)])]),
+            "User": object(["id": uuid, "email": str(), "displayName": str(), "role": str(["enum": Role.allCases.map(\.rawValue)]),
+                            "orgId": nullable(uuid), "staffId": nullable(uuid), "active": ["type": "boolean"],
+                            "lastLoginAt": nullable(str(["format": "date-time"]))], required: ["id", "email", "role", "active"]),
+            "UserWrite": object(["email": str(), "displayName": str(), "password": str(), "role": str(["enum": Role.allCases.map(\.rawValue)]),
+                                 "org": str(), "staffId": uuid, "active": ["type": "boolean"]]),
+            "AuditEntry": object(["id": uuid, "at": str(["format": "date-time"]), "actor": str(), "via": str(), "action": str(),
+                                  "entityType": str(), "entityId": str(), "summary": str(),
+                                  "before": nullable(["type": "object", "additionalProperties": str()]),
+                                  "after": nullable(["type": "object", "additionalProperties": str()])]),
+        ]
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "Congso API", "version": "1.0.0",
+                     "description": "Công sở số: the digital public office. Errors are {\"error\":{\"code\",\"message\"}}."],
+            "servers": [["url": "/"]],
+            "security": [["bearer": [String]()]],
+            "paths": paths,
+            "components": ["schemas": schemas,
+                           "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        ]
+    }
+
+    static func json(for app: Application) -> Data {
+        (try? JSONSerialization.data(withJSONObject: build(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    }
+}

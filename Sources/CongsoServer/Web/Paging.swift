@@ -1,0 +1,49 @@
+import Vapor
+
+/// `page` (from 1) and `per` (1…200, default 25) from the query string.
+struct PageRequest: Sendable {
+    let page: Int
+    let per: Int
+    var offset: Int { (page - 1) * per }
+
+    init(page: Int = 1, per: Int = 25) {
+        self.page = max(1, min(page, 1_000_000))
+        self.per = max(1, min(per, 200))
+    }
+
+    init(_ req: Request) throws {
+        func int(_ name: String) throws -> Int? {
+            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+            guard let v = Int(raw), v >= 1 else { throw AppError.badRequest("\(name) must be a positive whole number") }
+            return v
+        }
+        self.init(page: try int("page") ?? 1, per: try int("per") ?? 25)
+    }
+}
+
+struct Paged<T> {
+    let items: [T]
+    let total: Int
+    let page: PageRequest
+
+    var pageCount: Int { max(1, (total + page.per - 1) / page.per) }
+
+    func map<U>(_ f: (T) throws -> U) rethrows -> Paged<U> {
+        Paged<U>(items: try items.map(f), total: total, page: page)
+    }
+}
+
+/// The API's list shape: {"items": [...], "total": N, "page": P, "per": K}.
+struct ListResponse<T: Content>: Content {
+    let items: [T]
+    let total: Int
+    let page: Int
+    let per: Int
+
+    init(_ paged: Paged<T>) {
+        items = paged.items
+        total = paged.total
+        page = paged.page.page
+        per = paged.page.per
+    }
+}

@@ -1,0 +1,71 @@
+import CongsoCore
+import Vapor
+
+/// What every page gets: the language and its texts, the signed-in person, the form
+/// token, and the page's own data under `data`.
+struct PageContext<T: Encodable>: Encodable {
+    struct Me: Encodable {
+        let name: String
+        let email: String
+        let role: String
+        let roleLabel: String
+        let isAdmin: Bool
+        let canAudit: Bool
+        let canUsers: Bool
+        let canStaff: Bool
+        let homeOrg: String?
+    }
+    let lang: String
+    let otherLang: String
+    let t: [String: String]
+    let me: Me?
+    let csrf: String
+    let title: String
+    let nav: String
+    let path: String
+    let flash: String?
+    let data: T
+}
+
+enum WebPage {
+    static func render<T: Encodable>(_ req: Request, _ template: String, title: String, nav: String = "",
+                                     data: T) async throws -> Response {
+        let lang = req.lang
+        let me = req.actor.map { a in
+            PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
+                              roleLabel: req.t("role." + a.role.rawValue), isAdmin: a.role == .admin,
+                              canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
+                              homeOrg: a.orgID?.uuidString)
+        }
+        let flash = req.session.data["flash"]
+        if flash != nil { req.session.data["flash"] = nil }
+        let context = PageContext(lang: lang, otherLang: lang == "vi" ? "en" : "vi",
+                                  t: req.application.translations.table(lang), me: me,
+                                  csrf: CSRFMiddleware.token(for: req), title: title, nav: nav,
+                                  path: req.url.path, flash: flash, data: data)
+        let response = try await req.view.render(template, context).encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let q = req.query[String.self, at: "lang"], Translations.languages.contains(q) {
+            response.cookies["lang"] = HTTPCookies.Value(string: q, maxAge: 365 * 24 * 3600, path: "/",
+                                                         isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+
+    /// A short message shown once on the next page (after a redirect).
+    static func flash(_ req: Request, _ key: String) {
+        req.session.data["flash"] = req.t(key)
+    }
+}
+
+/// Dates as a Vietnamese reader writes them, in Hanoi time.
+enum DisplayDate {
+    static func format(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "vi_VN")
+        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        f.dateFormat = "dd/MM/yyyy HH:mm"
+        return f.string(from: date)
+    }
+}

@@ -1,0 +1,40 @@
+import Fluent
+import Vapor
+
+func routes(_ app: Application) throws {
+    // MARK: - Operations (no sign-in)
+    app.get("healthz") { req async throws -> Response in
+        let started = ContinuousClock.now
+        _ = try await Organization.query(on: req.db).limit(1).all()
+        let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
+        let response = Response(status: .ok)
+        try response.content.encode(["status": "ok", "database": "ok", "dbMillis": String(ms)], as: .json)
+        return response
+    }
+    app.get("metrics") { req -> Response in
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.registry.emitToString()))
+    }
+    app.get("openapi.json") { req -> Response in
+        let response = Response(status: .ok, body: .init(data: OpenAPIDocument.json(for: req.application)))
+        response.headers.contentType = .json
+        return response
+    }
+
+    // MARK: - JSON API
+    let api = app.grouped("api", "v1")
+    AuthAPI.register(api)
+    OrgAPI.register(api)
+    StaffAPI.register(api)
+    UserAPI.register(api)
+    AuditAPI.register(api)
+
+    // MARK: - Web (forms protected against cross-site requests)
+    let web = app.grouped(CSRFMiddleware())
+    AuthWeb.register(web)
+    OrgWeb.register(web)
+    StaffWeb.register(web)
+    UserWeb.register(web)
+    AuditWeb.register(web)
+}
