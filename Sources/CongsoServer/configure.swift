@@ -18,6 +18,8 @@ public struct CongsoOptions: Sendable {
 }
 
 public func configure(_ app: Application, options: CongsoOptions = .init()) async throws {
+    if app.environment == .testing { app.logger.logLevel = .warning }
+
     // MARK: - Database
     try DatabaseSetup.configure(app, options.database)
     DatabaseSetup.migrations(app)

@@ -82,7 +82,7 @@ public struct StaffDraft: Equatable, Sendable {
     }
 
     public static func isValidEmail(_ e: String) -> Bool {
-        guard e.count <= 254, !e.contains(where: { $0.isWhitespace || !$0.isASCII }) else { return false }
+        guard e.count <= 254, !e.contains(where: { $0.isWhitespace || !$0.isASCII || $0.asciiValue.map { $0 < 32 || $0 == 127 } == true }) else { return false }
         let parts = e.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
@@ -91,7 +91,7 @@ public struct StaffDraft: Equatable, Sendable {
 
     /// What search looks in, folded: name, position, email and phone.
     public var searchText: String {
-        VietnameseText.fold([fullName, position, email, phone].joined(separator: " "))
+        VietnameseText.searchable([fullName, position, email, phone].joined(separator: " "))
     }
 }
 

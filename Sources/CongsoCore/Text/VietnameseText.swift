@@ -4,8 +4,11 @@ import Foundation
 /// and a sort key that orders names as a Vietnamese reader expects.
 public enum VietnameseText {
     /// Input can arrive composed or decomposed depending on the keyboard; store NFC.
+    /// Control characters (NUL and friends) are dropped: no name needs them and some
+    /// databases refuse them.
     public static func normalize(_ s: String) -> String {
-        s.precomposedStringWithCanonicalMapping
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.generalCategory != .control || $0 == "\n" }))
+            .precomposedStringWithCanonicalMapping
             .trimmingCharacters(in: .whitespacesAndNewlines)
             .split(whereSeparator: { $0.isWhitespace })
             .joined(separator: " ")
@@ -36,9 +39,13 @@ public enum VietnameseText {
         return out
     }
 
-    /// Search terms of a query, folded: every term must occur in the folded text.
+    /// The stored form of searchable text: folded, with a leading space so that a
+    /// term matches the start of a word (`LIKE '% an%'` finds "An" but not "Văn").
+    public static func searchable(_ s: String) -> String { " " + fold(s) }
+
+    /// Search terms of a query as LIKE fragments: each must occur at a word start.
     public static func searchTerms(_ query: String) -> [String] {
-        fold(query).split(separator: " ").map(String.init).filter { !$0.isEmpty }
+        fold(query).split(separator: " ").map { " " + $0 }
     }
 
     /// Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.

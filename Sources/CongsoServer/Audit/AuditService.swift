@@ -47,8 +47,8 @@ enum AuditService {
         let query = AuditEntry.query(on: db).group(.or) {
             $0.filter(\.$orgPath =~ prefix).filter(\.$prevOrgPath =~ prefix)
         }
-        if let e = filter.entityID, !e.isEmpty { query.filter(\.$entityID == e) }
-        if let a = filter.action, !a.isEmpty { query.filter(\.$action == a) }
+        if let e = filter.entityID, !e.isEmpty { query.filter(\.$entityID == (UUID(uuidString: e)?.uuidString ?? "-")) }
+        if let a = filter.action, !a.isEmpty { query.filter(\.$action == String(a.filter { $0.isASCII && ($0.isLetter || $0 == "." || $0 == "_") }.prefix(60))) }
         let total = try await query.count()
         let items = try await query.sort(\.$at, .descending).sort(\.$id)
             .range(page.offset..<(page.offset + page.per)).all()

@@ -9,7 +9,8 @@ import Vapor
 public enum DatabaseChoice: Sendable {
     case sqliteFile(String)
     case sqliteMemory
-    case postgres(String)
+    /// `schema` gives each test its own namespace inside one test database.
+    case postgres(String, schema: String? = nil)
 
     public static func fromEnvironment() -> DatabaseChoice {
         if let url = Environment.get("DATABASE_URL"), !url.isEmpty { return .postgres(url) }
@@ -31,8 +32,9 @@ enum DatabaseSetup {
         case .sqliteFile(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             app.databases.use(.sqlite(.file(dir + "/congso.sqlite"), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
-        case .postgres(let url):
+        case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
+            if let schema { config.searchPath = [schema] }
             if !url.contains("sslmode=require") { config.coreConfiguration.tls = .disable }
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
         }

@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Vapor
 
 /// Turns every error into `{"error":{"code","message"}}` for the API, or a readable
@@ -47,6 +48,15 @@ struct AppErrorMiddleware: AsyncMiddleware {
             default: e.status.code < 500 ? "bad_request" : "internal"
             }
             return (e.status.code < 500 ? e.status : .internalServerError, code, e.status.code < 500 ? e.reason : "")
+        case let e as PSQLError:
+            // Bad bytes or values the database refused are the caller's fault, not ours.
+            switch e.serverInfo?[.sqlState] {
+            case "23505": return (.conflict, "conflict", "")
+            case let state? where state.hasPrefix("22"): return (.badRequest, "bad_request", "invalid characters or value")
+            default:
+                req.logger.error("database error", metadata: ["sqlState": .string(e.serverInfo?[.sqlState] ?? "-"), "error": .string(String(reflecting: e))])
+                return (.internalServerError, "internal", "")
+            }
         default:
             let text = String(describing: error)
             // A race past our own uniqueness checks still must not look like a crash.

@@ -34,7 +34,7 @@ final class Organization: Model, @unchecked Sendable {
     func setName(_ raw: String) {
         name = VietnameseText.normalize(raw)
         sortKey = VietnameseText.sortKey(name)
-        searchText = VietnameseText.fold(name + " " + code)
+        searchText = VietnameseText.searchable(name + " " + code)
     }
 
     var orgKind: OrgKind { OrgKind(rawValue: kind) ?? .unit }

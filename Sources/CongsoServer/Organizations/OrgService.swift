@@ -20,8 +20,10 @@ enum OrgService {
         let org: Organization?
         if let id = UUID(uuidString: idOrCode) {
             org = try await Organization.find(id, on: db)
+        } else if (1...40).contains(idOrCode.count), idOrCode.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            org = try await Organization.query(on: db).filter(\.$code == idOrCode.uppercased()).first()
         } else {
-            org = try await Organization.query(on: db).filter(\.$code == idOrCode).first()
+            org = nil  // not a code: no query needed
         }
         guard let org else { throw AppError.notFound(idOrCode) }
         try actor.require(.readOrgs, on: org.orgPath)
@@ -134,7 +136,7 @@ enum OrgService {
     private static func movePaths(from old: String, to new: String, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("""
-            UPDATE organizations SET path = \(bind: new) || substr(path, \(bind: old.count + 1))
+            UPDATE organizations SET path = CAST(\(bind: new) AS TEXT) || substr(path, CAST(\(bind: old.count + 1) AS INTEGER))
             WHERE path LIKE \(bind: old + "%") AND path <> \(bind: old)
             """).run()
     }

@@ -54,7 +54,7 @@ enum StaffCSVService {
                     let fromPath = person.org.path
                     person.apply(row.draft)
                     person.$org.id = org.id!
-                    if person.hasChanges {
+                    if person.auditSnapshot != before {
                         try await person.save(on: tx)
                         updated += 1
                         audits.append(AuditService.entry(actor: actor, action: "staff.import.update", entityType: "staff",

@@ -24,7 +24,7 @@ enum UserService {
             let orgIDs = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).all(\.$id)
             query.filter(\.$orgID ~~ orgIDs)
         }
-        for term in VietnameseText.searchTerms(q ?? "") {
+        for term in (q ?? "").lowercased().split(separator: " ").map(String.init) {
             query.group(.or) { $0.filter(\.$email ~~ term).filter(\.$displayName ~~ term) }
         }
         let total = try await query.count()
@@ -111,7 +111,8 @@ enum UserService {
     /// Checks e-mail and password; the same error for an unknown e-mail and a wrong
     /// password, and a hash is always verified so timing does not tell them apart.
     static func authenticate(email: String, password: String, on db: any Database, passwords: any PasswordHasher) async throws -> User {
-        let user = try await User.query(on: db).filter(\.$email == email.trimmingCharacters(in: .whitespaces).lowercased()).first()
+        let cleaned = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let user = StaffDraft.isValidEmail(cleaned) ? try await User.query(on: db).filter(\.$email == cleaned).first() : nil
         guard let user else {
             _ = try? passwords.hash(password)  // spend the same time as a real check
             throw AppError.badCredentials

@@ -34,11 +34,10 @@ extension Application {
 
 extension Request {
     /// The language from ?lang= (remembered in a cookie), else the cookie, else
-    /// Accept-Language, else Vietnamese.
+    /// Vietnamese: the product speaks Vietnamese first whatever the browser says.
     var lang: String {
         if let q = query[String.self, at: "lang"], Translations.languages.contains(q) { return q }
         if let c = cookies["lang"]?.string, Translations.languages.contains(c) { return c }
-        if let accept = headers.first(name: .acceptLanguage)?.lowercased(), accept.hasPrefix("en") { return "en" }
         return "vi"
     }
 
