@@ -25,9 +25,10 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     DatabaseSetup.migrations(app)
     if options.autoMigrate {
         // First run creates and migrates the database; later runs are a no-op.
+        app.fluent.migrationLogLevel = .debug
         try await app.autoMigrate()
+        try await DatabaseSetup.tune(app, options.database)
     }
-    try await DatabaseSetup.tune(app, options.database)
 
     // MARK: - Server
     if let port = Environment.get("PORT").flatMap(Int.init) { app.http.server.configuration.port = port }

@@ -13,10 +13,12 @@ if Environment.get("LOG_FORMAT") == "text" {
 }
 
 let app = try await Application.make(env)
-let command = env.arguments.dropFirst().first
+let args = Array(env.arguments.dropFirst())
+// Commands that work on the data start from a migrated database (created on first
+// run); `migrate` decides for itself, and help or `routes` touch nothing.
+let needsDatabase = !args.contains("--help") && !args.contains("-h") && !["migrate", "routes"].contains(args.first ?? "serve")
 do {
-    // `migrate` decides for itself; every other command starts from a migrated database.
-    try await configure(app, options: CongsoOptions(autoMigrate: command != "migrate"))
+    try await configure(app, options: CongsoOptions(autoMigrate: needsDatabase))
     try await app.execute()
 } catch let exit as ExitCode {
     try? await app.asyncShutdown()

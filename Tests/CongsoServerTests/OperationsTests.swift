@@ -1,5 +1,7 @@
 @testable import CongsoServer
 import Foundation
+import SQLKit
+import Fluent
 import Testing
 import Vapor
 import VaporTesting
@@ -39,5 +41,27 @@ import VaporTesting
             }
             #expect(routed == documented)
         }
+    }
+}
+
+@Suite struct StorageTests {
+    /// The default store is a SQLite file in WAL mode, created and migrated on first run.
+    @Test func sqliteFileIsCreatedMigratedAndInWALMode() async throws {
+        guard !isPostgres else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("congso-wal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, options: CongsoOptions(database: .sqliteFile(dir), bcryptCost: 4, autoMigrate: true))
+            #expect(FileManager.default.fileExists(atPath: dir + "/congso.sqlite"))
+            let sql = try #require(app.db as? any SQLDatabase)
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            #expect(mode == "wal")
+            #expect(try await Organization.query(on: app.db).count() == 0)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
 }

@@ -144,7 +144,8 @@ struct ExportStaffCommand: AsyncCommand {
 }
 
 /// Lets a command fail with a chosen exit status.
-public struct ExitCode: Error, Sendable {
+public struct ExitCode: Error, Sendable, CustomStringConvertible {
+    public var description: String { "exit status \(code)" }
     public let code: Int32
     init(_ code: Int32) { self.code = code }
 }
