@@ -62,7 +62,11 @@ import VaporTesting
             _ = try await Fixture.make(app)
             var s = WebSession(app: app)
             try await s.loadForm("/login")
+            let anonymousCookie = s.cookie
+            #expect(!anonymousCookie.isEmpty)
             let res = try await s.post("/login", ["email": "head.hk@t.vn", "password": Fixture.password, "next": "/staff"])
+            #expect(s.cookie != anonymousCookie)  // the session id changes at sign-in
+            #expect(try await app.send(.GET, "/staff", headers: ["Cookie": anonymousCookie]).status == .seeOther)
             #expect(res.status == .seeOther)
             #expect(res.headers.first(name: .location) == "/staff")
             let cookie = try #require(res.headers.setCookie?["congso_session"])

@@ -54,6 +54,9 @@ import VaporTesting
             #expect(try audit.content.decode(ListResponse<AuditDTO>.self).items.allSatisfy { $0.entityId != bdEntry.entityID })
             let users = try await app.send(.GET, "/api/v1/users?per=200", headers: app.bearer(hk))
             #expect(Set(try users.content.decode(ListResponse<UserDTO>.self).items.map(\.email)) == ["head.hk@t.vn", "lead.hk@t.vn", "staff.hk@t.vn"])
+            let unitUsers = try await app.send(.GET, "/api/v1/users?org=HK-NV", headers: app.bearer(hk))
+            #expect(Set(try unitUsers.content.decode(ListResponse<UserDTO>.self).items.map(\.email)) == ["lead.hk@t.vn", "staff.hk@t.vn"])
+            #expect(try await app.send(.GET, "/api/v1/users?org=BD", headers: app.bearer(hk)).status == .notFound)
         }
     }
 

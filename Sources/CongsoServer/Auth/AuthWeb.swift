@@ -35,6 +35,9 @@ enum AuthWeb {
                                                           on: req.db, passwords: req.password)
             user.lastLoginAt = Date()
             try await user.save(on: req.db)
+            // A new session id at sign-in, so an id planted before it is worth nothing.
+            if let old = req.session.id { try await SessionRecord.query(on: req.db).filter(\.$key == old).delete() }
+            req.session.id = nil
             req.session.data["uid"] = user.id!.uuidString
             req.session.data["csrf"] = UserToken.generate()  // a fresh form token for the signed-in session
             return req.redirect(to: safeNext(form.next))

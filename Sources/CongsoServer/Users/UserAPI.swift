@@ -54,7 +54,9 @@ enum UserAPI {
     }
 
     @Sendable static func list(req: Request) async throws -> ListResponse<UserDTO> {
-        let paged = try await UserService.list(on: req.db, actor: try req.requireActor(), q: req.query[String.self, at: "q"], page: try PageRequest(req))
+        let actor = try req.requireActor()
+        let paged = try await UserService.list(on: req.db, actor: actor, q: req.query[String.self, at: "q"],
+                                               under: try await OrgAPI.underOrg(req, actor), page: try PageRequest(req))
         return ListResponse(paged.map(UserDTO.init))
     }
 

@@ -16,12 +16,14 @@ enum UserService {
 
     static let minimumPasswordLength = 8
 
-    static func list(on db: any Database, actor: Actor, q: String?, page: PageRequest) async throws -> Paged<User> {
+    static func list(on db: any Database, actor: Actor, q: String?, under: Organization? = nil, page: PageRequest) async throws -> Paged<User> {
         try actor.require(.readUsers)
         let query = User.query(on: db)
-        if actor.role != .admin {
-            // Users scoped inside the actor's subtree.
-            let orgIDs = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).all(\.$id)
+        if let under { try actor.require(.readUsers, on: under.orgPath) }
+        if actor.role != .admin || under != nil {
+            // Users scoped inside the actor's subtree (or the one asked for).
+            let prefix = under?.path ?? actor.visiblePrefix
+            let orgIDs = try await Organization.query(on: db).filter(\.$path =~ prefix).all(\.$id)
             query.filter(\.$orgID ~~ orgIDs)
         }
         for term in (q ?? "").lowercased().split(separator: " ").map(String.init) {
