@@ -18,6 +18,7 @@ enum StaffWeb {
         let fullName: String
         let position: String
         let orgName: String
+        let orgParentName: String
         let orgID: String
         let phone: String
         let email: String
@@ -42,10 +43,24 @@ enum StaffWeb {
         let exportHref: String
     }
 
-    static func row(_ s: StaffMember, _ req: Request) -> Row {
-        Row(id: s.id!.uuidString, fullName: s.fullName, position: s.position, orgName: s.$org.value?.name ?? "",
-            orgID: s.$org.id.uuidString, phone: s.phone, email: s.email, status: s.status,
-            statusLabel: req.t("status." + s.status), skills: s.skills.split(separator: ";").map(String.init))
+    /// A unit's name alone ("Bộ phận Tư pháp - Hộ tịch") says little; its parent's name
+    /// ("UBND Phường Hàng Bạc") places it.
+    static func rows(_ people: [StaffMember], _ req: Request) async throws -> [Row] {
+        let parentIDs = Set(people.compactMap { $0.$org.value?.parentID })
+        var parents: [UUID: String] = [:]
+        if !parentIDs.isEmpty {
+            for o in try await Organization.query(on: req.db).filter(\.$id ~~ Array(parentIDs)).all() { parents[o.id!] = o.name }
+        }
+        return people.map { s in
+            Row(id: s.id!.uuidString, fullName: s.fullName, position: s.position, orgName: s.$org.value?.name ?? "",
+                orgParentName: s.$org.value?.parentID.flatMap { parents[$0] } ?? "", orgID: s.$org.id.uuidString,
+                phone: s.phone, email: s.email, status: s.status, statusLabel: req.t("status." + s.status),
+                skills: s.skills.split(separator: ";").map { skill in
+                    let key = "skill." + skill
+                    let label = req.t(key)
+                    return label == key ? String(skill) : label
+                })
+        }
     }
 
     /// Links to nearby pages, keeping the current search.
@@ -75,7 +90,7 @@ enum StaffWeb {
         var exportQuery = base.filter { !$0.value.isEmpty && $0.key == "org" }.map { "\($0.key)=\($0.value)" }.joined()
         if !exportQuery.isEmpty { exportQuery = "?" + exportQuery }
         let data = ListData(
-            rows: paged.items.map { row($0, req) }, total: paged.total, q: q, status: status?.rawValue ?? "",
+            rows: try await rows(paged.items, req), total: paged.total, q: q, status: status?.rawValue ?? "",
             org: try await under.asyncMap { try await OrgPresenter.dtos([$0], on: req.db)[0] },
             statuses: StaffStatus.allCases.map { OrgWeb.Option(value: $0.rawValue, label: req.t("status." + $0.rawValue), selected: $0 == status) },
             pages: nav.links, prev: nav.prev, next: nav.next,
@@ -109,7 +124,7 @@ enum StaffWeb {
                                                       page: PageRequest(page: 1, per: 20))
             history = entries.items.map { AuditWeb.row($0, req) }
         }
-        let data = ShowData(person: row(person, req), canEdit: actor.may(.writeStaff, on: person.org.orgPath), history: history, hasHistory: !history.isEmpty)
+        let data = ShowData(person: try await rows([person], req)[0], canEdit: actor.may(.writeStaff, on: person.org.orgPath), history: history, hasHistory: !history.isEmpty)
         return try await WebPage.render(req, "staff/show", title: person.fullName, nav: "staff", data: data)
     }
 
