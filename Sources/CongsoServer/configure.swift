@@ -26,8 +26,8 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     if options.autoMigrate {
         // First run creates and migrates the database; later runs are a no-op.
         app.fluent.migrationLogLevel = .debug
+        try await DatabaseSetup.prepareFile(options.database)
         try await app.autoMigrate()
-        try await DatabaseSetup.tune(app, options.database)
     }
 
     // MARK: - Server

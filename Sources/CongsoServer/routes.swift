@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     AuthWeb.register(web)
     OrgWeb.register(web)
     StaffWeb.register(web)
+    StaffImportWeb.register(web: web, api: api)
     UserWeb.register(web)
     AuditWeb.register(web)
 }

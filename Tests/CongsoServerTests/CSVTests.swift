@@ -90,3 +90,45 @@ extension Console {
         try await command.run(using: &context)
     }
 }
+
+@Suite struct CSVUploadTests {
+    static let header = "full_name,unit_code,position,phone,email,skills,status\n"
+
+    @Test func aHeadImportsThroughTheBrowserAndTheAPI() async throws {
+        try await withApp { app in
+            _ = try await Fixture.make(app)
+            var s = try await WebSession.signIn(app, "head.hk@t.vn")
+            #expect(try await s.get("/staff/import").status == .ok)
+            let boundary = "----congso\(UUID().uuidString.prefix(8))"
+            func multipart(_ csv: String, skip: Bool, csrf: String) -> String {
+                var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"
+                if skip { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"skipInvalid\"\r\n\r\ntrue\r\n" }
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"staff.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+                return body
+            }
+            let csv = Self.header + "Đinh Văn Quý,HK-W1,Chuyên viên,,quy@hk.vn,,remote\nLỗi,BD-NV,,,loi@bd.vn,,remote\n"
+            let type = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+            let refused = try await app.send(.POST, "/staff/import", headers: s.headers(), body: multipart(csv, skip: false, csrf: s.csrf), contentType: type)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("BD-NV"))
+            #expect(try await StaffMember.query(on: app.db).filter(\.$email == "quy@hk.vn").count() == 0)
+            let forged = try await app.send(.POST, "/staff/import", headers: s.headers(), body: multipart(csv, skip: true, csrf: "forged"), contentType: type)
+            #expect(forged.status == .forbidden)
+            let partial = try await app.send(.POST, "/staff/import", headers: s.headers(), body: multipart(csv, skip: true, csrf: s.csrf), contentType: type)
+            #expect(partial.status == .ok)
+            #expect(try await StaffMember.query(on: app.db).filter(\.$email == "quy@hk.vn").count() == 1)
+
+            let token = try await app.token("head.hk@t.vn")
+            let api = try await app.send(.POST, "/api/v1/staff/import", headers: app.bearer(token),
+                                         body: Self.header + "X,HK-NV,,,bad-email,,remote\n", contentType: HTTPMediaType(type: "text", subType: "csv"))
+            #expect(api.status == .unprocessableEntity)
+            let report = try api.content.decode(StaffImportWeb.APIReport.self)
+            #expect(!report.committed && report.errors.map(\.line) == [2])
+            let staffToken = try await app.token("staff.hk@t.vn")
+            #expect(try await app.send(.POST, "/api/v1/staff/import", headers: app.bearer(staffToken), body: Self.header,
+                                       contentType: HTTPMediaType(type: "text", subType: "csv")).status == .forbidden)
+            _ = s.csrf
+            s.cookie = s.cookie
+        }
+    }
+}

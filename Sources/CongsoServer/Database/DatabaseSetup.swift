@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import SQLKit
+import SQLiteNIO
 import Vapor
 
 /// Picks the database in one place: DATABASE_URL → PostgreSQL; otherwise the SQLite
@@ -40,13 +41,22 @@ enum DatabaseSetup {
         }
     }
 
-    /// WAL lets readers proceed while one writer commits; busy_timeout makes a second
-    /// process wait for the write lock instead of failing at once.
-    static func tune(_ app: Application, _ choice: DatabaseChoice) async throws {
-        guard case .sqliteFile = choice, let sql = app.db as? any SQLDatabase else { return }
-        try await sql.raw("PRAGMA journal_mode=WAL").run()
-        try await sql.raw("PRAGMA busy_timeout=10000").run()
-        try await sql.raw("PRAGMA foreign_keys=ON").run()
+    /// WAL lets readers proceed while one writer commits, so the command line can work
+    /// beside a running server. The mode is a property of the file, but it can only be
+    /// switched while no other connection has the file open: set it on a connection of
+    /// its own before the pool opens any. (sqlite-nio already retries on SQLITE_BUSY.)
+    static func prepareFile(_ choice: DatabaseChoice) async throws {
+        guard case .sqliteFile(let dir) = choice else { return }
+        let connection = try await SQLiteConnection.open(storage: .file(path: dir + "/congso.sqlite"))
+        do {
+            let rows = try await connection.query("PRAGMA journal_mode=WAL")
+            let mode = rows.first?.column("journal_mode")?.string ?? "?"
+            if mode != "wal" { throw AppError(status: .internalServerError, code: "internal", detail: "SQLite refused WAL mode (\(mode))") }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
     }
 
     static func migrations(_ app: Application) {

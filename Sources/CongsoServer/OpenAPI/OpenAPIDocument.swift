@@ -86,6 +86,12 @@ enum OpenAPIDocument {
                           schema: list("Staff")),
                 "post": op("Create a staff record", tag: "staff", body: "StaffWrite", ok: "201", schema: ref("Staff"), errors: writeErrors),
             ],
+            "/api/v1/staff/import": [
+                "post": ["summary": "Import staff from CSV (the body; columns as in the README). Nothing is written if a row is bad, unless skipInvalid=true.",
+                         "tags": ["staff"], "parameters": [query("skipInvalid", "Import the good rows and report the bad ones", ["type": "boolean"])],
+                         "requestBody": ["required": true, "content": ["text/csv": ["schema": ["type": "string"]]]],
+                         "responses": responses("200", ref("ImportReport"), errors: ["401", "403", "422"])] as JSON,
+            ],
             "/api/v1/staff/{id}": [
                 "get": op("One staff record", tag: "staff", params: [idParam], schema: ref("Staff")),
                 "patch": op("Edit or move (orgId) a staff record", tag: "staff", params: [idParam], body: "StaffWrite",
@@ -127,6 +133,8 @@ enum OpenAPIDocument {
                             required: ["id", "fullName", "orgId", "email", "status"]),
             "StaffWrite": object(["fullName": str(), "orgId": uuid, "position": str(), "phone": str(), "email": str(),
                                   "skills": ["type": "array", "items": str()], "status": str(["enum": StaffStatus.allCases.map(\.rawValue)])]),
+            "ImportReport": object(["committed": ["type": "boolean"], "created": ["type": "integer"], "updated": ["type": "integer"],
+                                    "errors": ["type": "array", "items": object(["line": ["type": "integer"], "reason": str()])]]),
             "User": object(["id": uuid, "email": str(), "displayName": str(), "role": str(["enum": Role.allCases.map(\.rawValue)]),
                             "orgId": nullable(uuid), "staffId": nullable(uuid), "active": ["type": "boolean"],
                             "lastLoginAt": nullable(str(["format": "date-time"]))], required: ["id", "email", "role", "active"]),
