@@ -119,6 +119,9 @@ def test_staff_search(browser):
     browser.find_elements(By.CSS_SELECTOR, "#staff-table td:first-child a")[0].click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "dl.facts")))
     check_page(browser, "7-staff-detail")
+    browser.get(BASE + "/staff/import")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nhập cán bộ từ tệp CSV"
+    check_page(browser, "7b-staff-import")
 
 
 def test_english_switch(browser):
