@@ -36,6 +36,7 @@ let package = Package(
             name: "congso",
             dependencies: ["CongsoServer", .product(name: "Vapor", package: "vapor")]
         ),
+        .executableTarget(name: "congso-bench-policy", dependencies: ["CongsoCore"], path: "bench/PolicyBench"),
         .testTarget(name: "CongsoCoreTests", dependencies: ["CongsoCore"]),
         .testTarget(
             name: "CongsoServerTests",

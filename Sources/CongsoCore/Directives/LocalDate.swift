@@ -1,0 +1,66 @@
+import Foundation
+
+/// A calendar day in Asia/Ho_Chi_Minh, as "yyyy-MM-dd". Strings of this shape sort in
+/// date order, so they are stored and compared as they are.
+public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let value: String
+
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: "-")
+        guard t.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1900...2200).contains(y), (1...12).contains(m), (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
+        value = t
+    }
+
+    public static let timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+
+    /// Today in Hanoi for a given instant.
+    public static func of(_ instant: Date) -> LocalDate {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day], from: instant)
+        return LocalDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))!
+    }
+
+    /// "23/07/2021", as Vietnamese pages write dates.
+    public var vietnamese: String {
+        let p = value.split(separator: "-")
+        return "\(p[2])/\(p[1])/\(p[0])"
+    }
+
+    /// The instant this day starts in Hanoi.
+    public var start: Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = Self.timeZone
+        let p = value.split(separator: "-").compactMap { Int($0) }
+        return cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
+    }
+
+    public func adding(days: Int) -> LocalDate {
+        LocalDate.of(start.addingTimeInterval(Double(days) * 86_400 + 3_600))
+    }
+
+    public var description: String { value }
+    public static func < (a: LocalDate, b: LocalDate) -> Bool { a.value < b.value }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let d = LocalDate(s) else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a date yyyy-MM-dd: \(s)") }
+        self = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
