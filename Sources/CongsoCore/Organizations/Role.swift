@@ -8,6 +8,8 @@ public enum Role: String, Codable, CaseIterable, Sendable {
 /// What an actor may do. Each capability's service asks for one of these.
 public enum Permission: String, Sendable, CaseIterable {
     case readOrgs, writeOrgs, readStaff, writeStaff, readAudit, readUsers, manageUsers
+    /// Directives and on-site presence (SPEC §2).
+    case manageDirectives, requestOnSite, approveOnSite, readPresence, fileExceptions, reviewExceptions, decideExceptions
 }
 
 /// The one place that says who may do what where.
@@ -15,10 +17,13 @@ public enum AccessPolicy {
     public static func permissions(of role: Role) -> Set<Permission> {
         switch role {
         case .admin: Set(Permission.allCases)
-        case .steering, .homeAffairs: [.readOrgs, .readStaff]
-        case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers]
-        case .unitLead: [.readOrgs, .readStaff, .writeStaff]
-        case .staff, .inspector: [.readOrgs, .readStaff]
+        case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions]
+        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions]
+        case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
+                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions]
+        case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions]
+        case .staff: [.readOrgs, .readStaff, .requestOnSite]
+        case .inspector: [.readOrgs, .readStaff, .readPresence]
         case .checkpoint: [.readOrgs]
         }
     }

@@ -12,6 +12,8 @@ struct Actor: Sendable {
     let orgID: UUID?
     let scope: OrgPath?
     let via: String
+    /// The staff record of the person, when the account belongs to one.
+    var staffID: UUID? = nil
 
     /// The command line acts with full rights: whoever runs it owns the machine.
     static func commandLine(_ label: String = "cli") -> Actor {
@@ -25,7 +27,7 @@ struct Actor: Sendable {
             scope = try await Organization.find(orgID, on: db).map { OrgPath($0.path) }
         }
         return Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.userRole,
-                     orgID: user.orgID, scope: scope, via: via)
+                     orgID: user.orgID, scope: scope, via: via, staffID: user.staffID)
     }
 
     func may(_ permission: Permission, on path: OrgPath) -> Bool {

@@ -65,5 +65,8 @@ enum DatabaseSetup {
         app.migrations.add(CreateStaff())
         app.migrations.add(CreateUser())
         app.migrations.add(CreateAuditEntry())
+        app.migrations.add(CreateDirectives())
+        app.migrations.add(CreateOnSite())
+        app.migrations.add(CreateNotifications())
     }
 }

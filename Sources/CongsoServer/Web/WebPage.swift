@@ -13,6 +13,8 @@ struct PageContext<T: Encodable>: Encodable {
         let canAudit: Bool
         let canUsers: Bool
         let canStaff: Bool
+        let canPresence: Bool
+        let canDirectives: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -24,6 +26,7 @@ struct PageContext<T: Encodable>: Encodable {
     let nav: String
     let path: String
     let flash: String?
+    let unread: Int
     let data: T
 }
 
@@ -35,6 +38,7 @@ enum WebPage {
             PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
                               roleLabel: req.t("role." + a.role.rawValue), isAdmin: a.role == .admin,
                               canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
+                              canPresence: a.has(.readPresence), canDirectives: a.has(.manageDirectives),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]
@@ -42,7 +46,8 @@ enum WebPage {
         let context = PageContext(lang: lang, otherLang: lang == "vi" ? "en" : "vi",
                                   t: req.application.translations.table(lang), me: me,
                                   csrf: CSRFMiddleware.token(for: req), title: title, nav: nav,
-                                  path: req.url.path, flash: flash, data: data)
+                                  path: req.url.path, flash: flash,
+                                  unread: try await NotificationService.unreadCount(req.actor?.userID, on: req.db), data: data)
         let response = try await req.view.render(template, context).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if let q = req.query[String.self, at: "lang"], Translations.languages.contains(q) {

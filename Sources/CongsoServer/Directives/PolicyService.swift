@@ -1,0 +1,154 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// "What applies here today": the effective rules over one unit on one day, its cap,
+/// and where each value came from.
+enum PolicyService {
+    struct Effective: Sendable {
+        let org: Organization
+        let date: LocalDate
+        let staffCount: Int
+        let policy: EffectivePolicy
+        let cap: Sourced<Int>
+        let directives: [UUID: Directive]
+        let exceptions: [UUID: CapException]
+    }
+
+    static func staffCount(of orgID: UUID, on db: any Database) async throws -> Int {
+        try await StaffMember.query(on: db).filter(\.$org.$id == orgID).count()
+    }
+
+    static func overrides(on date: LocalDate, db: any Database) async throws -> [CapException] {
+        try await CapException.query(on: db).filter(\.$status == CapException.Status.approved.rawValue)
+            .filter(\.$validFrom <= date.value).filter(\.$validUntil >= date.value).all()
+    }
+
+    static func effective(for org: Organization, on date: LocalDate, db: any Database) async throws -> Effective {
+        let directives = try await Directive.query(on: db).filter(\.$effectiveFrom <= date.value).all()
+            .filter { $0.effectiveTo.map { $0 >= date.value } ?? true }
+        let exceptions = try await overrides(on: date, db: db).filter { $0.orgID == org.id }
+        let resolver = PolicyResolver(directives: directives.map(\.inForce), overrides: exceptions.compactMap(\.override))
+        let policy = resolver.resolve(org.orgPath, on: date)
+        let n = try await staffCount(of: org.id!, on: db)
+        return Effective(org: org, date: date, staffCount: n, policy: policy, cap: policy.cap(staffCount: n),
+                         directives: Dictionary(uniqueKeysWithValues: directives.map { ($0.id!, $0) }),
+                         exceptions: Dictionary(uniqueKeysWithValues: exceptions.map { ($0.id!, $0) }))
+    }
+
+    /// Reads a `date` parameter, defaulting to today in Hanoi.
+    static func date(_ raw: String?) throws -> LocalDate {
+        guard let raw, !raw.isEmpty else { return LocalDate.of(Date()) }
+        guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
+        return d
+    }
+}
+
+// MARK: - JSON
+
+struct SourceDTO: Content {
+    let type: String
+    let directiveId: UUID?
+    let number: String?
+    let title: String?
+    let exceptionId: UUID?
+    let until: String?
+}
+
+struct SourcedDTO<V: Content>: Content {
+    let value: V
+    let source: SourceDTO
+}
+
+struct PolicyDTO: Content {
+    let org: OrgDTO
+    let date: String
+    let staffCount: Int
+    let cap: SourcedDTO<Int>
+    let maxOnSiteShare: SourcedDTO<String>?
+    let minOnDuty: SourcedDTO<Int>
+    let allowedReasons: SourcedDTO<[String]>?
+    let negativeTestRequired: SourcedDTO<Bool>?
+    let testValidityHours: SourcedDTO<Int>?
+    let meetingMaxInPerson: SourcedDTO<Int>?
+    let meetingSpacingMeters: SourcedDTO<Double>?
+    let leaveCityNeedsApproval: SourcedDTO<Bool>?
+    let healthDeclarationWithinHours: SourcedDTO<Int>?
+    let summary: String
+}
+
+enum PolicyPresenter {
+    static func source(_ p: Provenance, _ e: PolicyService.Effective) -> SourceDTO {
+        switch p {
+        case .directive(let id, let number):
+            let d = UUID(uuidString: id).flatMap { e.directives[$0] }
+            return SourceDTO(type: "directive", directiveId: UUID(uuidString: id), number: number, title: d?.title, exceptionId: nil, until: nil)
+        case .exception(let id, let until):
+            return SourceDTO(type: "exception", directiveId: nil, number: nil, title: nil, exceptionId: UUID(uuidString: id), until: until.value)
+        case .builtIn:
+            return SourceDTO(type: "default", directiveId: nil, number: nil, title: nil, exceptionId: nil, until: nil)
+        }
+    }
+
+    static func sourced<V, W: Content>(_ s: Sourced<V>?, _ e: PolicyService.Effective, _ f: (V) -> W) -> SourcedDTO<W>? {
+        s.map { SourcedDTO(value: f($0.value), source: source($0.source, e)) }
+    }
+
+    /// Who gave the value, in words: "Chỉ thị 17/CT-UBND", "ngoại lệ được duyệt đến 31/07/2021".
+    static func sourceText(_ p: Provenance, _ req: Request) -> String {
+        switch p {
+        case .directive(_, let number): req.t("policy_source_directive", detail: number)
+        case .exception(_, let until): req.t("policy_source_exception", detail: until.vietnamese)
+        case .builtIn: req.t("policy_source_default")
+        }
+    }
+
+    /// "Đơn vị được tối đa 3/7 người tại trụ sở mỗi ca, theo Chỉ thị 17/CT-UBND."
+    static func summary(_ e: PolicyService.Effective, _ req: Request) -> String {
+        req.t("policy_summary", detail: "\(e.cap.value)/\(e.staffCount)") + " " + sourceText(e.cap.source, req) + "."
+    }
+
+    static func dto(_ e: PolicyService.Effective, _ req: Request) async throws -> PolicyDTO {
+        let p = e.policy
+        return PolicyDTO(
+            org: try await OrgPresenter.dtos([e.org], on: req.db)[0], date: e.date.value, staffCount: e.staffCount,
+            cap: SourcedDTO(value: e.cap.value, source: source(e.cap.source, e)),
+            maxOnSiteShare: sourced(p.maxOnSiteShare, e) { $0.description },
+            minOnDuty: SourcedDTO(value: p.minOnDuty.value, source: source(p.minOnDuty.source, e)),
+            allowedReasons: sourced(p.allowedReasons, e) { $0.map(\.rawValue) },
+            negativeTestRequired: sourced(p.negativeTestRequired, e) { $0 },
+            testValidityHours: sourced(p.testValidityHours, e) { $0 },
+            meetingMaxInPerson: sourced(p.meetingMaxInPerson, e) { $0 },
+            meetingSpacingMeters: sourced(p.meetingSpacingMeters, e) { $0 },
+            leaveCityNeedsApproval: sourced(p.leaveCityNeedsApproval, e) { $0 },
+            healthDeclarationWithinHours: sourced(p.healthDeclarationWithinHours, e) { $0 },
+            summary: summary(e, req))
+    }
+
+    /// The rules as lines of plain language for the page.
+    struct Line: Encodable { let label: String; let value: String; let source: String; let link: String? }
+
+    static func lines(_ e: PolicyService.Effective, _ req: Request) -> [Line] {
+        let p = e.policy
+        func link(_ s: Provenance) -> String? {
+            if case .directive(let id, _) = s { return "/directives/\(id)" }
+            return nil
+        }
+        var out: [Line] = []
+        func add<V>(_ key: String, _ s: Sourced<V>?, _ text: (V) -> String) {
+            guard let s else { return }
+            out.append(Line(label: req.t(key), value: text(s.value), source: sourceText(s.source, req), link: link(s.source)))
+        }
+        add("policy_cap", e.cap) { "\($0)/\(e.staffCount)" }
+        add("policy_share", p.maxOnSiteShare) { $0.description }
+        add("policy_min_duty", p.minOnDuty) { String($0) }
+        add("policy_reasons", p.allowedReasons) { $0.map { req.t("reason." + $0.rawValue) }.joined(separator: "; ") }
+        add("policy_test", p.negativeTestRequired) { req.t($0 ? "yes" : "no") }
+        add("policy_test_hours", p.testValidityHours) { "\($0) h" }
+        add("policy_meeting_max", p.meetingMaxInPerson) { String($0) }
+        add("policy_meeting_spacing", p.meetingSpacingMeters) { String(format: "%.0f m", $0) }
+        add("policy_leave_city", p.leaveCityNeedsApproval) { req.t($0 ? "yes" : "no") }
+        add("policy_declaration", p.healthDeclarationWithinHours) { "\($0) h" }
+        return out
+    }
+}

@@ -1,0 +1,198 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// On-site requests: filed by staff (or their leads), approved or rejected by unit leads
+/// and heads. The cap is enforced inside the approving transaction.
+enum OnSiteService {
+    struct Input: Sendable {
+        var staffID: UUID?
+        var date: String?
+        var shift: String?
+        var reason: String?
+        var justification: String?
+        var testTakenOn: String?
+        var testKind: String?
+        var testOutcome: String?
+    }
+
+    static func refusal(_ r: OnSiteRefusal) -> AppError {
+        switch r {
+        case .capReached(let cap): AppError.conflict(r.code, String(cap))
+        case .reasonNotAllowed(let reason): AppError.invalid(r.code, reason.rawValue)
+        case .testExpired(let hours): AppError.invalid(r.code, String(hours))
+        default: AppError.invalid(r.code, "")
+        }
+    }
+
+    static func create(_ input: Input, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
+        try actor.require(.requestOnSite)
+        guard let staffID = input.staffID ?? actor.staffID else { throw AppError.invalid("onsite.staff_missing", "") }
+        let person = try await StaffService.find(staffID, actor: actor, on: db)
+        // Staff file for themselves; leads and heads for the people they manage.
+        if staffID != actor.staffID { try actor.require(.approveOnSite, on: person.org.orgPath) }
+        guard let date = input.date.flatMap(LocalDate.init) else { throw AppError.invalid("date_invalid", input.date ?? "") }
+        guard date >= LocalDate.of(Date()).adding(days: -1) else { throw AppError.invalid("onsite.date_past", date.vietnamese) }
+        guard let shift = input.shift.flatMap(Shift.init(rawValue:)) else { throw AppError.invalid("onsite.shift_invalid", input.shift ?? "") }
+        guard let reason = input.reason.flatMap(ExemptionReason.init(rawValue:)) else { throw AppError.invalid("onsite.reason_invalid", input.reason ?? "") }
+        let justification = VietnameseText.normalize(input.justification ?? "")
+        guard justification.count <= 2000 else { throw AppError.invalid("onsite.justification_long", "") }
+        var test: TestResult?
+        if let taken = input.testTakenOn, !taken.isEmpty {
+            guard let on = LocalDate(taken), let kind = TestResult.Kind(rawValue: input.testKind ?? ""),
+                  let outcome = TestResult.Outcome(rawValue: input.testOutcome ?? "") else {
+                throw AppError.invalid("onsite.test_invalid", "")
+            }
+            test = TestResult(takenOn: on, kind: kind, outcome: outcome)
+        }
+        let effective = try await PolicyService.effective(for: person.org, on: date, db: db)
+        do {
+            try OnSiteRules.check(reason: reason, justification: justification, test: test, date: date, shift: shift, policy: effective.policy)
+        } catch { throw refusal(error) }
+
+        let request = OnSiteRequest()
+        request.id = UUID()
+        request.staffID = staffID
+        request.orgID = person.org.id!
+        request.orgPath = person.org.path
+        request.date = date.value
+        request.shift = shift.rawValue
+        request.reason = reason.rawValue
+        request.justification = justification
+        request.testTakenOn = test?.takenOn.value
+        request.testKind = test?.kind.rawValue
+        request.testOutcome = test?.outcome.rawValue
+        request.status = OnSiteRequest.Status.pending.rawValue
+        request.requestedBy = actor.userID
+        request.decisionComment = ""
+        let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
+        return try await db.transaction { tx in
+            let duplicate = try await OnSiteRequest.query(on: tx).filter(\.$staffID == staffID).filter(\.$date == date.value)
+                .filter(\.$shift == shift.rawValue).filter(\.$status != OnSiteRequest.Status.rejected.rawValue).first()
+            if duplicate != nil { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
+            try await request.create(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "onsite.request", entityType: "onsiteRequest", entityID: request.id,
+                                          orgPath: request.orgPath, summary: "\(person.fullName) \(date.value) \(shift.rawValue)",
+                                          after: request.auditSnapshot)
+            try await NotificationService.notify(approvers.compactMap(\.id).filter { $0 != actor.userID }, kind: "notif.onsite_requested",
+                                                 detail: "\(person.fullName) — \(date.vietnamese) (\(shift.rawValue))",
+                                                 link: "/onsite?org=\(person.org.id!)&date=\(date.value)", on: tx)
+            return request
+        }
+    }
+
+    static func find(_ id: UUID, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
+        guard let r = try await OnSiteRequest.find(id, on: db) else { throw AppError.notFound(id.uuidString) }
+        if r.staffID == actor.staffID, actor.staffID != nil { return r }
+        try actor.require(.readStaff, on: OrgPath(r.orgPath))
+        return r
+    }
+
+    /// Approves inside one transaction that takes a numbered on-site place ≤ cap. A lost
+    /// race for a number fails the unique index; the transaction is retried and sees
+    /// the winner, so the cap holds however many approvals run at once.
+    static func approve(_ request: OnSiteRequest, comment: String, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
+        try actor.require(.approveOnSite, on: OrgPath(request.orgPath))
+        guard request.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", request.status) }
+        guard let org = try await Organization.find(request.orgID, on: db), let date = LocalDate(request.date),
+              let shift = Shift(rawValue: request.shift), let reason = ExemptionReason(rawValue: request.reason) else {
+            throw AppError.notFound("")
+        }
+        let effective = try await PolicyService.effective(for: org, on: date, db: db)
+        do {
+            try OnSiteRules.check(reason: reason, justification: request.justification, test: request.test, date: date, shift: shift, policy: effective.policy)
+        } catch { throw refusal(error) }
+        let cap = effective.cap.value
+        let before = request.auditSnapshot
+        let note = VietnameseText.normalize(comment)
+        for attempt in 1...(cap + 10) {
+            do {
+                return try await db.transaction { tx in
+                    guard let fresh = try await OnSiteRequest.find(request.id, on: tx),
+                          fresh.status == OnSiteRequest.Status.pending.rawValue else {
+                        throw AppError.conflict("onsite.not_pending", "")
+                    }
+                    let taken = try await OnSiteSlot.query(on: tx).filter(\.$orgID == request.orgID)
+                        .filter(\.$date == request.date).filter(\.$shift == request.shift).count()
+                    guard taken < cap else { throw refusal(.capReached(cap: cap)) }
+                    try await OnSiteSlot(orgID: request.orgID, date: request.date, shift: request.shift, slot: taken + 1,
+                                         requestID: request.id!).create(on: tx)
+                    fresh.status = OnSiteRequest.Status.approved.rawValue
+                    fresh.decidedBy = actor.label
+                    fresh.decidedAt = Date()
+                    fresh.decisionComment = note
+                    try await fresh.save(on: tx)
+                    try await AuditService.record(on: tx, actor: actor, action: "onsite.approve", entityType: "onsiteRequest",
+                                                  entityID: fresh.id, orgPath: fresh.orgPath,
+                                                  summary: "\(fresh.date) \(fresh.shift): \(taken + 1)/\(cap)",
+                                                  before: before, after: fresh.auditSnapshot)
+                    try await notifyRequester(fresh, kind: "notif.onsite_approved", on: tx)
+                    return fresh
+                }
+            } catch let e as AppError {
+                throw e
+            } catch {
+                // A lost race on the slot index (or SQLite's busy writer): try again.
+                if attempt == cap + 10 { throw error }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...15)))
+            }
+        }
+        throw AppError.conflict("conflict", "")
+    }
+
+    static func reject(_ request: OnSiteRequest, comment: String, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
+        try actor.require(.approveOnSite, on: OrgPath(request.orgPath))
+        guard request.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", request.status) }
+        let note = VietnameseText.normalize(comment)
+        guard !note.isEmpty else { throw AppError.invalid("onsite.comment_missing", "") }
+        let before = request.auditSnapshot
+        request.status = OnSiteRequest.Status.rejected.rawValue
+        request.decidedBy = actor.label
+        request.decidedAt = Date()
+        request.decisionComment = note
+        return try await db.transaction { tx in
+            try await request.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "onsite.reject", entityType: "onsiteRequest", entityID: request.id,
+                                          orgPath: request.orgPath, summary: "\(request.date) \(request.shift)",
+                                          before: before, after: request.auditSnapshot)
+            try await notifyRequester(request, kind: "notif.onsite_rejected", on: tx)
+            return request
+        }
+    }
+
+    private static func notifyRequester(_ r: OnSiteRequest, kind: String, on db: any Database) async throws {
+        var ids = r.requestedBy.map { [$0] } ?? []
+        ids += try await User.query(on: db).filter(\.$staffID == r.staffID).all().compactMap(\.id)
+        let date = LocalDate(r.date)?.vietnamese ?? r.date
+        try await NotificationService.notify(ids, kind: kind, detail: "\(date) (\(r.shift))\(r.decisionComment.isEmpty ? "" : ": " + r.decisionComment)",
+                                             link: "/onsite", on: db)
+    }
+
+    struct Filter: Sendable {
+        var under: Organization?
+        var date: LocalDate?
+        var status: String?
+        var mineOnly = false
+    }
+
+    static func list(_ filter: Filter, actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<OnSiteRequest> {
+        let query = OnSiteRequest.query(on: db)
+        if filter.mineOnly {
+            guard let staffID = actor.staffID else { return Paged(items: [], total: 0, page: page) }
+            query.filter(\.$staffID == staffID)
+        } else {
+            try actor.require(.readStaff)
+            if let under = filter.under { try actor.require(.readStaff, on: under.orgPath) }
+            query.filter(\.$orgPath =~ (filter.under?.path ?? actor.visiblePrefix))
+        }
+        if let d = filter.date { query.filter(\.$date == d.value) }
+        if let s = filter.status, !s.isEmpty {
+            guard OnSiteRequest.Status(rawValue: s) != nil else { throw AppError.invalid("onsite.status_invalid", s) }
+            query.filter(\.$status == s)
+        }
+        let total = try await query.count()
+        let items = try await query.sort(\.$date, .descending).sort(\.$shift).sort(\.$createdAt)
+            .range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: items, total: total, page: page)
+    }
+}
