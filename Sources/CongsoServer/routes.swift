@@ -29,6 +29,8 @@ func routes(_ app: Application) throws {
     StaffAPI.register(api)
     UserAPI.register(api)
     AuditAPI.register(api)
+    DirectiveAPI.register(api)
+    OnSiteAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -38,4 +40,7 @@ func routes(_ app: Application) throws {
     StaffImportWeb.register(web: web, api: api)
     UserWeb.register(web)
     AuditWeb.register(web)
+    DirectiveWeb.register(web)
+    OnSiteWeb.register(web)
+    NotificationAPI.register(api, web: web)
 }

@@ -24,11 +24,23 @@ public struct DemoDataset: Sendable {
         public let note: String
     }
 
+    /// A directive of the seeds, with the values the articles give.
+    public struct DirectiveSeed: Sendable {
+        public let number: String
+        public let issuer: String
+        public let title: String
+        public let scopeCode: String
+        public let from: String
+        public let to: String?
+        public let rules: DirectiveRules
+    }
+
     public static let password = "congso2021"
 
     public private(set) var orgs: [Org] = []
     public private(set) var staff: [Person] = []
     public private(set) var users: [User] = []
+    public private(set) var directives: [DirectiveSeed] = []
 
     private var rng: SeededRandom
     private var usedEmails = Set<String>()
@@ -112,7 +124,78 @@ public struct DemoDataset: Sendable {
             let head = addPerson(firstUnit, position: "Tổng Giám đốc")
             setHead(ent.code, head: head, contact: head)
         }
+        buildHoChiMinhCity()
         addUsers()
+        addDirectives()
+    }
+
+    /// A smaller Ho Chi Minh City, so that its own directives have somewhere to apply.
+    private mutating func buildHoChiMinhCity() {
+        addOrg("HCM", "Ủy ban nhân dân Thành phố Hồ Chí Minh", .city, parent: nil)
+        for (code, name) in [("HCM-SNV", "Sở Nội vụ TP.HCM"), ("HCM-SYT", "Sở Y tế TP.HCM"), ("HCM-STTTT", "Sở Thông tin và Truyền thông TP.HCM")] {
+            addOrg(code, name, .department, parent: "HCM")
+            for (u, unitName) in HanoiNames.departmentUnits.prefix(4).enumerated() {
+                let unit = "\(code)-P\(u + 1)"
+                addOrg(unit, unitName, .unit, parent: code)
+                staffUnit(unit, count: Int.random(in: 8...12, using: &rng), headTitle: u == 0 ? "Chánh Văn phòng" : "Trưởng phòng")
+            }
+            let head = addPerson("\(code)-P1", position: "Giám đốc Sở")
+            setHead(code, head: head, contact: head)
+        }
+        for (code, name, wards) in [("HCM-Q1", "UBND Quận 1", ["Bến Nghé", "Bến Thành", "Đa Kao", "Nguyễn Thái Bình"]),
+                                    ("HCM-TD", "UBND Thành phố Thủ Đức", ["An Khánh", "Thảo Điền", "Linh Trung", "Hiệp Bình Chánh"])] {
+            addOrg(code, name, .district, parent: "HCM")
+            for (u, unitName) in HanoiNames.districtUnits.prefix(5).enumerated() {
+                let unit = "\(code)-P\(u + 1)"
+                addOrg(unit, unitName, .unit, parent: code)
+                staffUnit(unit, count: Int.random(in: 6...10, using: &rng), headTitle: u == 0 ? "Chánh Văn phòng" : "Trưởng phòng")
+            }
+            let head = addPerson("\(code)-P1", position: "Chủ tịch UBND")
+            setHead(code, head: head, contact: head)
+            for (w, ward) in wards.enumerated() {
+                let wcode = "\(code)-W\(w + 1)"
+                addOrg(wcode, "UBND Phường \(ward)", .ward, parent: code)
+                addOrg(wcode + "-B1", "Bộ phận Một cửa", .unit, parent: wcode)
+                staffUnit(wcode + "-B1", count: Int.random(in: 4...6, using: &rng), headTitle: "Công chức phụ trách")
+            }
+        }
+        let chairman = addPerson("HCM-SNV-P1", position: "Chủ tịch UBND Thành phố")
+        setHead("HCM", head: chairman, contact: chairman)
+    }
+
+    /// The directives of the seed articles. Where an article gives no end date the
+    /// directive stays open, so that the demo has rules in force on any day.
+    private mutating func addDirectives() {
+        directives = [
+            DirectiveSeed(
+                number: "17/CT-UBND", issuer: "Chủ tịch UBND thành phố Hà Nội",
+                title: "Về thực hiện giãn cách xã hội trên địa bàn thành phố để phòng, chống dịch Covid-19", scopeCode: "HN",
+                from: "2021-07-24", to: nil,
+                rules: DirectiveRules(minOnDutyPerShift: 1, allowedReasons: ExemptionReason.allCases, leaveCityNeedsApproval: true)),
+            DirectiveSeed(
+                number: "1557/UBND-KGVX", issuer: "UBND thành phố Hà Nội",
+                title: "Về việc tăng cường trách nhiệm người đứng đầu, quyết liệt thực hiện các biện pháp phòng, chống dịch bệnh Covid-19",
+                scopeCode: "HN", from: "2021-05-25", to: nil,
+                rules: DirectiveRules(meetingSpacingMeters: 2, leaveCityNeedsApproval: true, healthDeclarationWithinHours: 24)),
+            DirectiveSeed(
+                number: "17/CT-UBND (Sở Nội vụ)", issuer: "Sở Nội vụ Hà Nội",
+                title: "Luân phiên 50% công chức, viên chức làm việc trực tuyến theo Chỉ thị 17/CT-UBND", scopeCode: "SNV",
+                from: "2021-07-24", to: nil, rules: DirectiveRules(maxOnSiteShare: Fraction(1, 2))),
+            DirectiveSeed(
+                number: "17/CT-UBND (Hoàng Mai)", issuer: "UBND quận Hoàng Mai",
+                title: "Bố trí luân phiên để chỉ 50% số người làm việc tại cơ quan", scopeCode: "Q08",
+                from: "2021-07-24", to: nil, rules: DirectiveRules(maxOnSiteShare: Fraction(1, 2), minOnDutyPerShift: 1)),
+            DirectiveSeed(
+                number: "16/CT-TTg", issuer: "Thủ tướng Chính phủ (áp dụng tại TP.HCM)",
+                title: "Về thực hiện các biện pháp cấp bách phòng, chống dịch Covid-19: cơ quan nhà nước không quá 1/3 quân số tại đơn vị",
+                scopeCode: "HCM", from: "2020-04-01", to: "2020-04-15",
+                rules: DirectiveRules(maxOnSiteShare: Fraction(1, 3), minOnDutyPerShift: 1, meetingMaxInPerson: 2, meetingSpacingMeters: 2)),
+            DirectiveSeed(
+                number: "Công văn khẩn 3/6/2021", issuer: "Chủ tịch UBND TP.HCM",
+                title: "Thay đổi phương thức làm việc của cơ quan, đơn vị Nhà nước trong đợt cao điểm phòng, chống dịch Covid-19",
+                scopeCode: "HCM", from: "2021-06-03", to: nil,
+                rules: DirectiveRules(maxOnSiteShare: Fraction(1, 2), minOnDutyPerShift: 1, negativeTestRequired: true)),
+        ]
     }
 
     @discardableResult
@@ -172,6 +255,10 @@ public struct DemoDataset: Sendable {
             User(email: "noivu@congso.vn", role: .homeAffairs, orgCode: "HN", staff: headOf("SNV"), note: "Sở Nội vụ (toàn thành phố)"),
             User(email: "head.hoankiem@congso.vn", role: .head, orgCode: "Q02", staff: headOf("Q02"), note: "Chủ tịch UBND quận Hoàn Kiếm"),
             User(email: "head.badinh@congso.vn", role: .head, orgCode: "Q01", staff: headOf("Q01"), note: "Chủ tịch UBND quận Ba Đình"),
+            User(email: "head.hoangmai@congso.vn", role: .head, orgCode: "Q08", staff: headOf("Q08"), note: "Chủ tịch UBND quận Hoàng Mai"),
+            User(email: "lead.hoangmai@congso.vn", role: .unitLead, orgCode: "Q08-P2", staff: headOf("Q08-P2"), note: "Trưởng phòng Nội vụ quận Hoàng Mai"),
+            User(email: "staff.hoangmai@congso.vn", role: .staff, orgCode: "Q08-P2", staff: staff.firstIndex { $0.unitCode == "Q08-P2" }.map { $0 + 2 }, note: "Chuyên viên phòng Nội vụ quận Hoàng Mai"),
+            User(email: "head.quan1@congso.vn", role: .head, orgCode: "HCM-Q1", staff: headOf("HCM-Q1"), note: "Chủ tịch UBND Quận 1, TP.HCM"),
             User(email: "lead.hoankiem@congso.vn", role: .unitLead, orgCode: "Q02-P2", staff: headOf("Q02-P2"), note: "Trưởng phòng Nội vụ quận Hoàn Kiếm"),
             User(email: "staff.hoankiem@congso.vn", role: .staff, orgCode: "Q02-P2", staff: staff.firstIndex { $0.unitCode == "Q02-P2" }.map { $0 + 2 }, note: "Chuyên viên phòng Nội vụ quận Hoàn Kiếm"),
             User(email: "thanhtra@congso.vn", role: .inspector, orgCode: "HN", staff: nil, note: "Thanh tra thành phố"),

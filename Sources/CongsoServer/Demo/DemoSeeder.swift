@@ -51,6 +51,22 @@ enum DemoSeeder {
                 try await user.create(on: tx)
                 users.append((u.email, u.role, u.orgCode, u.note))
             }
+            for seed in demo.directives {
+                let d = Directive()
+                d.id = UUID()
+                d.number = seed.number
+                d.issuer = seed.issuer
+                d.title = seed.title
+                d.scopeOrgID = byCode[seed.scopeCode]!.id!
+                d.scopePath = byCode[seed.scopeCode]!.path
+                d.effectiveFrom = seed.from
+                d.effectiveTo = seed.to
+                d.rules = seed.rules
+                d.version = 1
+                try await d.create(on: tx)
+                try await DirectiveVersion(of: d, by: actor.label).create(on: tx)
+            }
+            log("  \(demo.directives.count) chỉ thị / directives")
             try await AuditService.record(on: tx, actor: actor, action: "demo.seed", entityType: "system", entityID: nil,
                                           orgPath: orgs[0].path, summary: "demo data: \(orgs.count) orgs, \(people.count) staff, \(users.count) users")
             return Result(orgs: orgs.count, staff: people.count, users: users.map { (email: $0.0, role: $0.1, org: $0.2, note: $0.3) })

@@ -15,6 +15,8 @@ struct PageContext<T: Encodable>: Encodable {
         let canStaff: Bool
         let canPresence: Bool
         let canDirectives: Bool
+        let canOnSite: Bool
+        let canExceptions: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -38,7 +40,9 @@ enum WebPage {
             PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
                               roleLabel: req.t("role." + a.role.rawValue), isAdmin: a.role == .admin,
                               canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
-                              canPresence: a.has(.readPresence), canDirectives: a.has(.manageDirectives),
+                              canPresence: a.has(.readPresence) || a.staffID != nil, canDirectives: a.has(.manageDirectives),
+                              canOnSite: a.has(.requestOnSite) || a.has(.approveOnSite),
+                              canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]
