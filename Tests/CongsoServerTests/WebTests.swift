@@ -11,8 +11,11 @@ import VaporTesting
             let f = try await Fixture.make(app)
             let pages = ["/", "/orgs", "/orgs/\(f.hk.id!)", "/orgs/HK?q=hang", "/staff", "/staff?q=an&status=remote", "/staff/\(f.hkPerson.id!)",
                          "/account", "/users", "/audit", "/staff/new", "/staff/\(f.hkPerson.id!)/edit", "/orgs/\(f.hkUnit.id!)/edit",
-                         "/orgs/\(f.hk.id!)/new", "/users/new"]
-            for email in ["admin@t.vn", "head.hk@t.vn", "lead.hk@t.vn", "staff.hk@t.vn", "checkpoint@t.vn"] {
+                         "/orgs/\(f.hk.id!)/new", "/users/new", "/policy", "/policy?org=HK-NV&date=2021-07-26", "/directives",
+                         "/directives/new", "/onsite", "/presence", "/exceptions", "/exceptions?status=approved", "/notifications"]
+            try await f.directive(app, number: "17/CT-UBND", over: f.city, DirectiveRules(maxOnSiteShare: Fraction(1, 2), allowedReasons: [.officeDuty]))
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
+            for email in ["admin@t.vn", "head.hk@t.vn", "lead.hk@t.vn", "staff.hk@t.vn", "checkpoint@t.vn", "steering@t.vn", "noivu@t.vn"] {
                 let s = try await WebSession.signIn(app, email)
                 for path in pages {
                     let res = try await s.get(path)

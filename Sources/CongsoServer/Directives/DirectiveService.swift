@@ -60,7 +60,8 @@ enum DirectiveService {
     }
 
     static func update(_ d: Directive, _ input: Input, actor: Actor, on db: any Database) async throws -> Directive {
-        try actor.require(.manageDirectives, on: OrgPath(d.scopePath))
+        try actor.require(.manageDirectives)
+        guard actor.may(.manageDirectives, on: OrgPath(d.scopePath)) else { throw AppError.forbidden }
         let before = d.auditSnapshot
         let oldPath = d.scopePath
         try await apply(input, to: d, actor: actor, creating: false, on: db)
