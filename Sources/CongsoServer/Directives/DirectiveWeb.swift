@@ -23,7 +23,10 @@ enum DirectiveWeb {
         let dateVN: String
         let summary: String
         let lines: [PolicyPresenter.Line]
+        let units: [UnitRow]
+        let hasUnits: Bool
     }
+    struct UnitRow: Encodable { let id: String; let name: String; let cap: Int; let staff: Int; let source: String }
 
     @Sendable static func policy(req: Request) async throws -> Response {
         let actor = try req.requireActor()
@@ -35,8 +38,17 @@ enum DirectiveWeb {
         }
         let date = try PolicyService.date(req.query[String.self, at: "date"])
         let e = try await PolicyService.effective(for: org, on: date, db: req.db)
+        let caps = try await PolicyService.unitCaps(under: org, on: date, db: req.db).filter { $0.org.id != org.id }
+        var parents: [UUID: String] = [:]
+        let parentIDs = Array(Set(caps.compactMap(\.org.parentID)))
+        if !parentIDs.isEmpty { for o in try await Organization.query(on: req.db).filter(\.$id ~~ parentIDs).all() { parents[o.id!] = o.name } }
+        let units = caps.map {
+            UnitRow(id: $0.org.id!.uuidString, name: $0.org.name + ($0.org.parentID.flatMap { parents[$0] }.map { " · " + $0 } ?? ""),
+                    cap: $0.cap.value, staff: $0.staffCount,
+                    source: PolicyPresenter.sourceText($0.cap.source, req))
+        }
         let data = PolicyData(orgRef: org.code, orgName: org.name, orgID: org.id!.uuidString, date: date.value, dateVN: date.vietnamese,
-                              summary: PolicyPresenter.summary(e, req), lines: PolicyPresenter.lines(e, req))
+                              summary: PolicyPresenter.summary(e, req), lines: PolicyPresenter.lines(e, req), units: units, hasUnits: !units.isEmpty)
         return try await WebPage.render(req, "directives/policy", title: req.t("policy_title"), nav: "policy", data: data)
     }
 

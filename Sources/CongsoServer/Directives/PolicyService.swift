@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// "What applies here today": the effective rules over one unit on one day, its cap,
@@ -34,6 +35,32 @@ enum PolicyService {
         return Effective(org: org, date: date, staffCount: n, policy: policy, cap: policy.cap(staffCount: n),
                          directives: Dictionary(uniqueKeysWithValues: directives.map { ($0.id!, $0) }),
                          exceptions: Dictionary(uniqueKeysWithValues: exceptions.map { ($0.id!, $0) }))
+    }
+
+    struct UnitCap: Sendable {
+        let org: Organization
+        let staffCount: Int
+        let cap: Sourced<Int>
+    }
+
+    /// The cap of every unit with staff in the subtree (first `limit` by name): what a
+    /// head of a district or department needs to see at once.
+    static func unitCaps(under org: Organization, on date: LocalDate, limit: Int = 300, db: any Database) async throws -> [UnitCap] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        struct Row: Decodable { let org_id: UUID; let n: Int }
+        let rows = try await sql.raw("""
+            SELECT s.org_id AS org_id, COUNT(*) AS n FROM staff s JOIN organizations o ON o.id = s.org_id
+            WHERE o.path LIKE \(bind: org.path + "%") GROUP BY s.org_id
+            """).all(decoding: Row.self)
+        let counts = Dictionary(uniqueKeysWithValues: rows.map { ($0.org_id, $0.n) })
+        guard !counts.isEmpty else { return [] }
+        let orgs = try await Organization.query(on: db).filter(\.$id ~~ Array(counts.keys)).sort(\.$sortKey).limit(limit).all()
+        let directives = try await DirectiveService.inForce(on: date, db: db)
+        let resolver = PolicyResolver(directives: directives, overrides: try await overrides(on: date, db: db).compactMap(\.override))
+        return orgs.map { o in
+            let n = counts[o.id!] ?? 0
+            return UnitCap(org: o, staffCount: n, cap: resolver.resolve(o.orgPath, on: date).cap(staffCount: n))
+        }
     }
 
     /// Reads a `date` parameter, defaulting to today in Hanoi.
@@ -103,9 +130,14 @@ enum PolicyPresenter {
         }
     }
 
-    /// "Đơn vị được tối đa 3/7 người tại trụ sở mỗi ca, theo Chỉ thị 17/CT-UBND."
+    /// "Đơn vị được tối đa 3/7 người tại trụ sở mỗi ca, theo Chỉ thị 17/CT-UBND." A node
+    /// with no staff of its own (a district, a department) gets the rule for its units.
     static func summary(_ e: PolicyService.Effective, _ req: Request) -> String {
-        req.t("policy_summary", detail: "\(e.cap.value)/\(e.staffCount)") + " " + sourceText(e.cap.source, req) + "."
+        if e.staffCount == 0 {
+            let share = e.policy.maxOnSiteShare.map { $0.value.description + " (" + sourceText($0.source, req) + ")" } ?? req.t("policy_no_share")
+            return req.t("policy_summary_branch", detail: share) + " " + req.t("policy_min_duty_text", detail: String(e.policy.minOnDuty.value)) + "."
+        }
+        return req.t("policy_summary", detail: "\(e.cap.value)/\(e.staffCount)") + " " + sourceText(e.cap.source, req) + "."
     }
 
     static func dto(_ e: PolicyService.Effective, _ req: Request) async throws -> PolicyDTO {
@@ -139,7 +171,7 @@ enum PolicyPresenter {
             guard let s else { return }
             out.append(Line(label: req.t(key), value: text(s.value), source: sourceText(s.source, req), link: link(s.source)))
         }
-        add("policy_cap", e.cap) { "\($0)/\(e.staffCount)" }
+        if e.staffCount > 0 { add("policy_cap", e.cap) { "\($0)/\(e.staffCount)" } }
         add("policy_share", p.maxOnSiteShare) { $0.description }
         add("policy_min_duty", p.minOnDuty) { String($0) }
         add("policy_reasons", p.allowedReasons) { $0.map { req.t("reason." + $0.rawValue) }.joined(separator: "; ") }

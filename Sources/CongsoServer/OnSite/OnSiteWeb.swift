@@ -131,7 +131,7 @@ enum OnSiteWeb {
             _ = try await OnSiteService.approve(r, comment: f.comment ?? "", actor: actor, on: req.db)
             WebPage.flash(req, "flash.approved")
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
-            req.session.data["flash"] = errorText(req, e)
+            WebPage.flashError(req, errorText(req, e))
         }
         return req.redirect(to: AuthWeb.safeNext(f.back ?? "/onsite"))
     }
@@ -144,7 +144,7 @@ enum OnSiteWeb {
             _ = try await OnSiteService.reject(r, comment: f.comment ?? "", actor: actor, on: req.db)
             WebPage.flash(req, "flash.rejected")
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
-            req.session.data["flash"] = errorText(req, e)
+            WebPage.flashError(req, errorText(req, e))
         }
         return req.redirect(to: AuthWeb.safeNext(f.back ?? "/onsite"))
     }
@@ -213,7 +213,7 @@ enum OnSiteWeb {
             _ = try await PresenceService.checkIn(staffID: nil, shift: nil, actor: actor, on: req.db)
             WebPage.flash(req, "flash.checked_in")
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
-            req.session.data["flash"] = errorText(req, e)
+            WebPage.flashError(req, errorText(req, e))
         }
         return req.redirect(to: "/presence")
     }
@@ -224,7 +224,7 @@ enum OnSiteWeb {
             _ = try await PresenceService.checkOut(staffID: nil, actor: actor, on: req.db)
             WebPage.flash(req, "flash.checked_out")
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
-            req.session.data["flash"] = errorText(req, e)
+            WebPage.flashError(req, errorText(req, e))
         }
         return req.redirect(to: "/presence")
     }
@@ -331,7 +331,7 @@ enum OnSiteWeb {
             _ = try await ExceptionService.forward(e, opinion: f.opinion ?? "", actor: actor, on: req.db)
             WebPage.flash(req, "flash.exception_forwarded")
         } catch let err as AppError where [.unprocessableEntity, .conflict].contains(err.status) {
-            req.session.data["flash"] = errorText(req, err)
+            WebPage.flashError(req, errorText(req, err))
         }
         return req.redirect(to: "/exceptions/\(e.id!)")
     }
@@ -345,7 +345,7 @@ enum OnSiteWeb {
             _ = try await ExceptionService.decide(e, approve: f.decision == "approve", comment: f.comment ?? "", actor: actor, on: req.db)
             WebPage.flash(req, "flash.exception_decided")
         } catch let err as AppError where [.unprocessableEntity, .conflict].contains(err.status) {
-            req.session.data["flash"] = errorText(req, err)
+            WebPage.flashError(req, errorText(req, err))
         }
         return req.redirect(to: "/exceptions/\(e.id!)")
     }

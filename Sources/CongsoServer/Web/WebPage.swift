@@ -28,6 +28,7 @@ struct PageContext<T: Encodable>: Encodable {
     let nav: String
     let path: String
     let flash: String?
+    let flashError: String?
     let unread: Int
     let data: T
 }
@@ -47,10 +48,12 @@ enum WebPage {
         }
         let flash = req.session.data["flash"]
         if flash != nil { req.session.data["flash"] = nil }
+        let flashError = req.session.data["flashError"]
+        if flashError != nil { req.session.data["flashError"] = nil }
         let context = PageContext(lang: lang, otherLang: lang == "vi" ? "en" : "vi",
                                   t: req.application.translations.table(lang), me: me,
                                   csrf: CSRFMiddleware.token(for: req), title: title, nav: nav,
-                                  path: req.url.path, flash: flash,
+                                  path: req.url.path, flash: flash, flashError: flashError,
                                   unread: try await NotificationService.unreadCount(req.actor?.userID, on: req.db), data: data)
         let response = try await req.view.render(template, context).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -59,6 +62,11 @@ enum WebPage {
                                                          isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+
+    /// A refusal shown once on the next page, as an alert.
+    static func flashError(_ req: Request, _ text: String) {
+        req.session.data["flashError"] = text
     }
 
     /// A short message shown once on the next page (after a redirect).
