@@ -129,3 +129,31 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct OnSiteWebTests {
+    @Test func staffAskForSeveralDaysAtOnceAndARefusedDayFilesNothing() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
+            var s = try await WebSession.signIn(app, "staff.hk@t.vn")
+            let from = futureDay, until = futureDay.adding(days: 2)
+            let ok = try await s.post("/onsite", ["date": from.value, "until": until.value, "shift": "both", "reason": "officeDuty"])
+            #expect(ok.status == .seeOther)
+            #expect(try await OnSiteRequest.query(on: app.db).filter(\.$staffID == f.hkPerson.id!).count() == 6)
+            // Overlapping the days already asked for: refused as a whole, nothing added.
+            let again = try await s.post("/onsite", ["date": until.value, "until": until.adding(days: 2).value, "shift": "morning", "reason": "officeDuty"])
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.string.contains("Đã có đề nghị cho ca này"))
+            #expect(try await OnSiteRequest.query(on: app.db).filter(\.$staffID == f.hkPerson.id!).count() == 6)
+            let reversed = try await s.post("/onsite", ["date": until.value, "until": from.value, "shift": "morning", "reason": "officeDuty"])
+            #expect(reversed.status == .unprocessableEntity)
+            // The lead sees them waiting, with one notification for the batch.
+            let lead = try await app.token("lead.hk@t.vn")
+            let inbox = try await app.send(.GET, "/api/v1/notifications", headers: app.bearer(lead))
+            #expect(try inbox.content.decode(ListResponse<NotificationDTO>.self).total == 1)
+            let l = try await WebSession.signIn(app, "lead.hk@t.vn")
+            let page = try await l.get("/onsite?org=HK-NV&date=\(from.value)")
+            #expect(page.body.string.components(separatedBy: "/approve").count - 1 == 2)
+        }
+    }
+}

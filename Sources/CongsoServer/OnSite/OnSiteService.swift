@@ -26,7 +26,42 @@ enum OnSiteService {
     }
 
     static func create(_ input: Input, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
+        try await createMany([input], actor: actor, on: db)[0]
+    }
+
+    /// Several days and shifts at once: every one is checked first, then all are written
+    /// in one transaction, so a refused day leaves nothing half-filed.
+    static func createMany(_ inputs: [Input], actor: Actor, on db: any Database) async throws -> [OnSiteRequest] {
         try actor.require(.requestOnSite)
+        guard !inputs.isEmpty, inputs.count <= 62 else { throw AppError.invalid("onsite.too_many", "62") }
+        var checked: [(OnSiteRequest, StaffMember)] = []
+        for input in inputs { checked.append(try await prepare(input, actor: actor, on: db)) }
+        let prepared = checked
+        let person = prepared[0].1
+        let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
+        return try await db.transaction { tx in
+            var seen = Set<String>()
+            for (request, person) in prepared {
+                let key = "\(request.staffID)|\(request.date)|\(request.shift)"
+                let date = LocalDate(request.date)!
+                let duplicate = try await OnSiteRequest.query(on: tx).filter(\.$staffID == request.staffID).filter(\.$date == request.date)
+                    .filter(\.$shift == request.shift).filter(\.$status != OnSiteRequest.Status.rejected.rawValue).first()
+                if duplicate != nil || !seen.insert(key).inserted { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
+                try await request.create(on: tx)
+                try await AuditService.record(on: tx, actor: actor, action: "onsite.request", entityType: "onsiteRequest", entityID: request.id,
+                                              orgPath: request.orgPath, summary: "\(person.fullName) \(request.date) \(request.shift)",
+                                              after: request.auditSnapshot)
+            }
+            let days = prepared.map { LocalDate($0.0.date)!.vietnamese + " (" + $0.0.shift + ")" }
+            try await NotificationService.notify(approvers.compactMap(\.id).filter { $0 != actor.userID }, kind: "notif.onsite_requested",
+                                                 detail: "\(person.fullName) — \(days.prefix(4).joined(separator: ", "))\(days.count > 4 ? "…" : "")",
+                                                 link: "/onsite?org=\(person.org.id!)&date=\(prepared[0].0.date)", on: tx)
+            return prepared.map(\.0)
+        }
+    }
+
+    /// Validates one request against the rules in force on its day.
+    private static func prepare(_ input: Input, actor: Actor, on db: any Database) async throws -> (OnSiteRequest, StaffMember) {
         guard let staffID = input.staffID ?? actor.staffID else { throw AppError.invalid("onsite.staff_missing", "") }
         let person = try await StaffService.find(staffID, actor: actor, on: db)
         // Staff file for themselves; leads and heads for the people they manage.
@@ -65,20 +100,7 @@ enum OnSiteService {
         request.status = OnSiteRequest.Status.pending.rawValue
         request.requestedBy = actor.userID
         request.decisionComment = ""
-        let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
-        return try await db.transaction { tx in
-            let duplicate = try await OnSiteRequest.query(on: tx).filter(\.$staffID == staffID).filter(\.$date == date.value)
-                .filter(\.$shift == shift.rawValue).filter(\.$status != OnSiteRequest.Status.rejected.rawValue).first()
-            if duplicate != nil { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
-            try await request.create(on: tx)
-            try await AuditService.record(on: tx, actor: actor, action: "onsite.request", entityType: "onsiteRequest", entityID: request.id,
-                                          orgPath: request.orgPath, summary: "\(person.fullName) \(date.value) \(shift.rawValue)",
-                                          after: request.auditSnapshot)
-            try await NotificationService.notify(approvers.compactMap(\.id).filter { $0 != actor.userID }, kind: "notif.onsite_requested",
-                                                 detail: "\(person.fullName) — \(date.vietnamese) (\(shift.rawValue))",
-                                                 link: "/onsite?org=\(person.org.id!)&date=\(date.value)", on: tx)
-            return request
-        }
+        return (request, person)
     }
 
     static func find(_ id: UUID, actor: Actor, on db: any Database) async throws -> OnSiteRequest {

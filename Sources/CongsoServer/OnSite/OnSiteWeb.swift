@@ -52,6 +52,7 @@ enum OnSiteWeb {
     }
     struct Form: Codable {
         var date: String?
+        var until: String?
         var shift: String?
         var reason: String?
         var justification: String?
@@ -111,9 +112,24 @@ enum OnSiteWeb {
         let actor = try req.requireActor()
         let f = try req.content.decode(Form.self)
         do {
-            _ = try await OnSiteService.create(.init(staffID: f.staffId.flatMap(UUID.init(uuidString:)), date: f.date, shift: f.shift, reason: f.reason,
-                                                     justification: f.justification, testTakenOn: f.testTakenOn, testKind: f.testKind,
-                                                     testOutcome: f.testOutcome), actor: actor, on: req.db)
+            // From `date` to `until` (inclusive), one shift or both.
+            guard let first = f.date.flatMap(LocalDate.init) else { throw AppError.invalid("date_invalid", f.date ?? "") }
+            var last = first
+            if let u = f.until, !u.isEmpty {
+                guard let d = LocalDate(u), d >= first else { throw AppError.invalid("onsite.range_invalid", u) }
+                last = d
+            }
+            let shifts = f.shift == "both" ? ["morning", "afternoon"] : [f.shift ?? ""]
+            var inputs: [OnSiteService.Input] = []
+            var day = first
+            while day <= last && inputs.count <= 62 {
+                for shift in shifts {
+                    inputs.append(.init(staffID: f.staffId.flatMap(UUID.init(uuidString:)), date: day.value, shift: shift, reason: f.reason,
+                                        justification: f.justification, testTakenOn: f.testTakenOn, testKind: f.testKind, testOutcome: f.testOutcome))
+                }
+                day = day.adding(days: 1)
+            }
+            _ = try await OnSiteService.createMany(inputs, actor: actor, on: req.db)
             WebPage.flash(req, "flash.onsite_requested")
             return req.redirect(to: "/onsite")
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
