@@ -75,3 +75,28 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DirectiveWebTests {
+    @Test func steeringWritesDirectivesThroughTheFormAndSeesVersions() async throws {
+        try await withApp { app in
+            _ = try await Fixture.make(app)
+            var s = try await WebSession.signIn(app, "steering@t.vn")
+            let form = ["number": "17/CT-UBND", "issuer": "Chủ tịch UBND TP", "title": "Giãn cách xã hội", "scopeOrg": "C",
+                        "effectiveFrom": "2021-07-24", "share": "1/2", "minOnDuty": "1", "testRequired": "true", "testHours": "72"]
+            let bad = try await s.post("/directives", form.merging(["share": "3/2"]) { $1 })
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Tỷ lệ không hợp lệ"))
+            let ok = try await s.post("/directives", form)
+            #expect(ok.status == .seeOther)
+            let d = try #require(try await Directive.query(on: app.db).first())
+            #expect(d.rules.maxOnSiteShare == Fraction(1, 2) && d.rules.negativeTestRequired == true && d.rules.testValidityHours == 72)
+            let edit = try await s.post("/directives/\(d.id!)", form.merging(["share": "1/3", "effectiveTo": "2021-08-08"]) { $1 })
+            #expect(edit.status == .seeOther)
+            let page = try await s.get("/directives/\(d.id!)")
+            #expect(page.body.string.contains("v2") && page.body.string.contains("v1") && page.body.string.contains("08/08/2021"))
+            // A head reads it but has no form.
+            let h = try await WebSession.signIn(app, "head.hk@t.vn")
+            #expect(try await h.get("/directives/\(d.id!)").status == .ok)
+            #expect(try await h.get("/directives/\(d.id!)/edit").status == .forbidden)
+        }
+    }
+}

@@ -239,7 +239,8 @@ enum DirectiveWeb {
     @Sendable static func editPage(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let d = try await DirectiveService.find(try StaffAPI.id(req), actor: actor, on: req.db)
-        try actor.require(.manageDirectives, on: OrgPath(d.scopePath))
+        try actor.require(.manageDirectives)
+        guard actor.may(.manageDirectives, on: OrgPath(d.scopePath)) else { throw AppError.forbidden }
         let code = try await Organization.find(d.scopeOrgID, on: req.db)?.code ?? ""
         return try await form(req, mode: "edit", id: d.id!.uuidString, values: values(d, scopeCode: code), error: nil)
     }
