@@ -16,10 +16,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        // zlib from the system (Debian's zlib1g-dev) for permit payloads.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Pure domain: no Vapor, no Fluent, so it builds and tests in seconds.
-        .target(name: "CongsoCore"),
+        .target(name: "CongsoCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "CongsoServer",
             dependencies: [
