@@ -40,6 +40,8 @@ let package = Package(
             dependencies: ["CongsoServer", .product(name: "Vapor", package: "vapor")]
         ),
         .executableTarget(name: "congso-bench-policy", dependencies: ["CongsoCore"], path: "bench/PolicyBench"),
+        .executableTarget(name: "congso-bench-permits", dependencies: ["CongsoCore", .product(name: "Crypto", package: "swift-crypto")],
+                          path: "bench/PermitBench"),
         .testTarget(name: "CongsoCoreTests", dependencies: ["CongsoCore"]),
         .testTarget(
             name: "CongsoServerTests",

@@ -6,11 +6,17 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
     public let value: String
 
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let parts = t.split(separator: "-")
-        guard t.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        // Read the ten bytes "yyyy-MM-dd" directly: dates are parsed for every permit scanned.
+        let b = Array(text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed())
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { guard (0x30...0x39).contains(b[i]) else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
+            return v
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
               (1900...2200).contains(y), (1...12).contains(m), (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
-        value = t
+        value = String(decoding: b, as: UTF8.self)
     }
 
     public static let timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!

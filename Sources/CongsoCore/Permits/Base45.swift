@@ -15,12 +15,12 @@ public enum Base45 {
             var n = Int(bytes[i]) * 256 + Int(bytes[i + 1])
             let c = n % 45; n /= 45
             let d = n % 45; n /= 45
-            out += [alphabet[c], alphabet[d], alphabet[n]]
+            out.append(alphabet[c]); out.append(alphabet[d]); out.append(alphabet[n])
             i += 2
         }
         if i < bytes.count {
             let n = Int(bytes[i])
-            out += [alphabet[n % 45], alphabet[n / 45]]
+            out.append(alphabet[n % 45]); out.append(alphabet[n / 45])
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -42,7 +42,7 @@ public enum Base45 {
             if i + 2 < chars.count {
                 let n = try value(chars[i]) + value(chars[i + 1]) * 45 + value(chars[i + 2]) * 2025
                 guard n <= 0xFFFF else { throw .overflow }
-                out += [UInt8(n >> 8), UInt8(n & 0xFF)]
+                out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
                 i += 3
             } else {
                 let n = try value(chars[i]) + value(chars[i + 1]) * 45

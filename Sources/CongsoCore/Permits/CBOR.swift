@@ -55,14 +55,14 @@ public indirect enum CBOR: Equatable, Sendable {
         return out
     }
 
-    private static func head(_ major: UInt8, _ value: UInt64, into out: inout [UInt8]) {
+    static func head(_ major: UInt8, _ value: UInt64, into out: inout [UInt8]) {
         let m = major << 5
         switch value {
         case 0..<24: out.append(m | UInt8(value))
         case 24..<0x100: out.append(m | 24); out.append(UInt8(value))
-        case 0x100..<0x10000: out.append(m | 25); out += [UInt8(value >> 8), UInt8(value & 0xFF)]
-        case 0x10000..<0x1_0000_0000: out.append(m | 26); out += (0..<4).reversed().map { UInt8((value >> (8 * UInt64($0))) & 0xFF) }
-        default: out.append(m | 27); out += (0..<8).reversed().map { UInt8((value >> (8 * UInt64($0))) & 0xFF) }
+        case 0x100..<0x10000: out.append(m | 25); out.append(UInt8(value >> 8)); out.append(UInt8(value & 0xFF))
+        case 0x10000..<0x1_0000_0000: out.append(m | 26); for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8((value >> UInt64(s)) & 0xFF)) }
+        default: out.append(m | 27); for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8((value >> UInt64(s)) & 0xFF)) }
         }
     }
 

@@ -11,8 +11,17 @@ public enum COSESign1 {
         Array(SHA256.hash(data: key.derRepresentation).prefix(8))
     }
 
+    /// ["Signature1", protected, h'', payload], written straight into one buffer.
     static func sigStructure(protected: [UInt8], payload: [UInt8]) -> [UInt8] {
-        CBOR.array([.text("Signature1"), .bytes(protected), .bytes([]), .bytes(payload)]).encoded()
+        var out: [UInt8] = [0x84, 0x6A]
+        out.reserveCapacity(payload.count + protected.count + 24)
+        out += "Signature1".utf8
+        CBOR.head(2, UInt64(protected.count), into: &out)
+        out += protected
+        out.append(0x40)
+        CBOR.head(2, UInt64(payload.count), into: &out)
+        out += payload
+        return out
     }
 
     public static func sign(payload: [UInt8], with key: P256.Signing.PrivateKey) throws -> [UInt8] {

@@ -23,20 +23,19 @@ public enum Zlib {
         var stream = z_stream()
         guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw .corrupt }
         defer { inflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: maxOutput + 1)
-        var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = src.baseAddress
+        var status: Int32 = Z_OK
+        let out = [UInt8](unsafeUninitializedCapacity: maxOutput + 1) { dst, initialized in
+            input.withUnsafeBufferPointer { src in
+                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
                 stream.avail_in = uInt(src.count)
                 stream.next_out = dst.baseAddress
                 stream.avail_out = uInt(dst.count)
-                return inflate(&stream, Z_FINISH)
+                status = inflate(&stream, Z_FINISH)
             }
+            initialized = Int(stream.total_out)
         }
-        let produced = Int(stream.total_out)
-        if produced > maxOutput { throw .tooLarge }
+        if out.count > maxOutput { throw .tooLarge }
         guard status == Z_STREAM_END, stream.avail_in == 0 else { throw .corrupt }
-        return Array(out.prefix(produced))
+        return out
     }
 }
