@@ -21,12 +21,15 @@ let package = Package(
     targets: [
         // zlib from the system (Debian's zlib1g-dev) for permit payloads.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // QR codes for printed permits (Debian's libqrencode-dev).
+        .systemLibrary(name: "CQrencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Pure domain: no Vapor, no Fluent, so it builds and tests in seconds.
         .target(name: "CongsoCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "CongsoServer",
             dependencies: [
                 "CongsoCore",
+                "CQrencode",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     AuditAPI.register(api)
     DirectiveAPI.register(api)
     OnSiteAPI.register(api)
+    PermitAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -42,5 +43,6 @@ func routes(_ app: Application) throws {
     AuditWeb.register(web)
     DirectiveWeb.register(web)
     OnSiteWeb.register(web)
+    PermitWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -10,6 +10,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readOrgs, writeOrgs, readStaff, writeStaff, readAudit, readUsers, manageUsers
     /// Directives and on-site presence (SPEC §2).
     case manageDirectives, requestOnSite, approveOnSite, readPresence, fileExceptions, reviewExceptions, decideExceptions
+    /// Travel permits (SPEC §4): unit leads list who must travel, heads approve.
+    case requestPermits, approvePermits
 }
 
 /// The one place that says who may do what where.
@@ -20,8 +22,8 @@ public enum AccessPolicy {
         case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions]
         case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
-                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions]
-        case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions]
+                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits]
+        case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence]
         case .checkpoint: [.readOrgs]

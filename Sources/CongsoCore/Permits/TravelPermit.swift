@@ -144,7 +144,10 @@ public enum JWKS {
         public let kid: String
         public let alg: String
     }
-    public struct Set: Codable, Equatable, Sendable { public let keys: [Key] }
+    public struct Set: Codable, Equatable, Sendable {
+        public let keys: [Key]
+        public init(keys: [Key]) { self.keys = keys }
+    }
 
     public static func base64url(_ bytes: some Sequence<UInt8>) -> String {
         Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")

@@ -10,6 +10,7 @@ enum Commands {
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(ImportStaffCommand(), as: "import-staff")
         app.asyncCommands.use(ExportStaffCommand(), as: "export-staff")
+        app.asyncCommands.use(PermitCommands(), as: "permit")
     }
 }
 

@@ -68,5 +68,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateDirectives())
         app.migrations.add(CreateOnSite())
         app.migrations.add(CreateNotifications())
+        app.migrations.add(CreatePermits())
     }
 }

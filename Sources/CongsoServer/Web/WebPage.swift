@@ -16,6 +16,7 @@ struct PageContext<T: Encodable>: Encodable {
         let canPresence: Bool
         let canDirectives: Bool
         let canOnSite: Bool
+        let canPermits: Bool
         let canExceptions: Bool
         let homeOrg: String?
     }
@@ -43,6 +44,7 @@ enum WebPage {
                               canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
                               canPresence: a.has(.readPresence) || a.staffID != nil, canDirectives: a.has(.manageDirectives),
                               canOnSite: a.has(.requestOnSite) || a.has(.approveOnSite),
+                              canPermits: a.has(.requestPermits) || a.has(.approvePermits),
                               canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
                               homeOrg: a.orgID?.uuidString)
         }

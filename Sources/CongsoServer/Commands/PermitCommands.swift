@@ -1,0 +1,75 @@
+import CongsoCore
+import Foundation
+import Vapor
+
+struct PermitCommands: AsyncCommandGroup {
+    var help: String { "Travel permits (permit rotate-key, permit verify …)." }
+    var commands: [String: any AnyAsyncCommand] { ["rotate-key": RotateKeyCommand(), "verify": VerifyPermitCommand()] }
+}
+
+struct RotateKeyCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Start a new signing key; older keys keep verifying the permits they signed." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let kid = try await PermitKeys.rotate(on: context.application.db)
+        context.console.success("New signing key \(kid) in \(PermitKeys.directory) (mode 0600)")
+    }
+}
+
+/// Verifies offline: exit 0 valid, 1 invalid (with the reason), 2 usage error.
+struct VerifyPermitCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "permit", help: "The VNP1: string") var permit: String
+        @Option(name: "trust-list", help: "JWKS file (default: the keys in the local database)") var trustList: String?
+        @Option(name: "revocations", help: "Signed revocation list file") var revocations: String?
+        @Option(name: "at", help: "Check validity at this ISO 8601 time (default: now)") var at: String?
+    }
+    var help: String { "Verify a permit offline: verify STRING [--trust-list FILE] [--revocations FILE] [--at ISO-TIME]" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        var now = Date()
+        if let at = signature.at {
+            let f = ISO8601DateFormatter()
+            guard let d = f.date(from: at) ?? LocalDate(at)?.start else {
+                context.console.error("--at: not an ISO 8601 time: \(at)")
+                throw ExitCode(2)
+            }
+            now = d
+        }
+        let jwks: JWKS.Set
+        if let file = signature.trustList {
+            guard let data = FileManager.default.contents(atPath: file), let set = try? JSONDecoder().decode(JWKS.Set.self, from: data) else {
+                context.console.error("--trust-list: cannot read a JWKS from \(file)")
+                throw ExitCode(2)
+            }
+            jwks = set
+        } else {
+            jwks = try await PermitKeys.trustList(on: context.application.db)
+        }
+        let trust = JWKS.trust(jwks)
+        var revoked = Set<String>()
+        if let file = signature.revocations {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            guard let data = FileManager.default.contents(atPath: file), let doc = try? decoder.decode(RevocationList.Document.self, from: data) else {
+                context.console.error("--revocations: cannot read a revocation list from \(file)")
+                throw ExitCode(2)
+            }
+            switch RevocationList.verify(doc, trust: trust) {
+            case .success(let hashes): revoked = hashes
+            case .failure(let f):
+                context.console.error("--revocations: the list is not signed by a trusted key (\(f))")
+                throw ExitCode(2)
+            }
+        }
+        switch PermitCodec.verify(signature.permit.trimmingCharacters(in: .whitespacesAndNewlines), trust: trust, revokedIDHashes: revoked, at: now) {
+        case .success(let c):
+            let p = c.permit
+            context.console.success("VALID \(p.id): \(p.name) (\(p.idNumber)), \(p.org) — \(p.purpose); \(p.from) → \(p.to)\(p.plate.map { ", \($0)" } ?? ""); \(p.validFrom.vietnamese)–\(p.validUntil.vietnamese); issuer \(c.issuer)")
+        case .failure(let f):
+            context.console.error("INVALID: \(f.code.replacingOccurrences(of: "permit.", with: ""))")
+            throw ExitCode(1)
+        }
+    }
+}

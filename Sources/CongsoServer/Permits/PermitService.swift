@@ -1,0 +1,164 @@
+import CongsoCore
+import Crypto
+import Fluent
+import Vapor
+
+/// Travel permits: listed by unit leads, approved (and so issued) by heads in bulk,
+/// revoked with a reason. Verification needs only the public keys.
+enum PermitService {
+    struct Input: Sendable, Codable {
+        var staffId: UUID?
+        var idNumber: String?
+        var purpose: String?
+        var from: String?
+        var to: String?
+        var plate: String?
+        var validFrom: String?
+        var validUntil: String?
+    }
+
+    static let issuerPrefix = "VN"
+
+    /// All or nothing: every line is checked before any is written.
+    static func request(_ inputs: [Input], actor: Actor, on db: any Database) async throws -> [Permit] {
+        try actor.require(.requestPermits)
+        guard !inputs.isEmpty, inputs.count <= 1_000 else { throw AppError.invalid("permit.count_invalid", "1000") }
+        var permits: [Permit] = []
+        for (i, input) in inputs.enumerated() {
+            do { permits.append(try await prepare(input, actor: actor, on: db)) } catch let e as AppError {
+                throw AppError(status: e.status, code: e.code, detail: inputs.count > 1 ? "#\(i + 1): \(e.detail)" : e.detail)
+            }
+        }
+        let ready = permits
+        return try await db.transaction { tx in
+            for p in ready {
+                try await p.create(on: tx)
+                try await AuditService.record(on: tx, actor: actor, action: "permit.request", entityType: "permit", entityID: p.id,
+                                              orgPath: p.orgPath, summary: "\(p.number) \(p.holderName)", after: p.auditSnapshot)
+            }
+            return ready
+        }
+    }
+
+    private static func prepare(_ input: Input, actor: Actor, on db: any Database) async throws -> Permit {
+        guard let staffID = input.staffId else { throw AppError.invalid("permit.staff_missing", "") }
+        let person = try await StaffService.find(staffID, actor: actor, on: db)
+        try actor.require(.requestPermits, on: person.org.orgPath)
+        func text(_ v: String?, _ code: String, max: Int = 300, optional: Bool = false) throws -> String {
+            let t = VietnameseText.normalize(v ?? "")
+            guard (optional || !t.isEmpty) && t.count <= max else { throw AppError.invalid(code, "") }
+            return t
+        }
+        let idNumber = (input.idNumber ?? "").filter(\.isNumber)
+        guard (9...12).contains(idNumber.count) else { throw AppError.invalid("permit.id_number_invalid", "") }
+        guard let from = input.validFrom.flatMap(LocalDate.init), let until = input.validUntil.flatMap(LocalDate.init) else {
+            throw AppError.invalid("date_invalid", input.validFrom ?? "")
+        }
+        guard from <= until, until <= from.adding(days: 31) else { throw AppError.invalid("permit.dates_invalid", "31") }
+        let p = Permit()
+        p.id = UUID()
+        p.number = "\(person.org.code)-\(from.value.prefix(4))-\(UUID().uuidString.prefix(8))"
+        p.staffID = staffID
+        p.orgID = person.org.id!
+        p.orgPath = person.org.path
+        p.holderName = person.fullName
+        p.idNumber = idNumber
+        p.position = person.position
+        p.purpose = try text(input.purpose, "permit.purpose_missing")
+        p.fromAddress = try text(input.from, "permit.from_missing")
+        p.toAddress = try text(input.to, "permit.to_missing")
+        p.plate = try text(input.plate, "permit.plate_invalid", max: 20, optional: true).uppercased()
+        p.validFrom = from.value
+        p.validUntil = until.value
+        p.status = Permit.Status.requested.rawValue
+        p.requestedBy = actor.label
+        p.revokeReason = ""
+        return p
+    }
+
+    static func find(_ id: UUID, actor: Actor, on db: any Database) async throws -> Permit {
+        guard let p = try await Permit.find(id, on: db) else { throw AppError.notFound(id.uuidString) }
+        try actor.require(.readStaff, on: OrgPath(p.orgPath))
+        return p
+    }
+
+    static func list(under: Organization?, status: String?, actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<Permit> {
+        try actor.require(.readStaff)
+        if let under { try actor.require(.readStaff, on: under.orgPath) }
+        let query = Permit.query(on: db).filter(\.$orgPath =~ (under?.path ?? actor.visiblePrefix))
+        if let s = status, !s.isEmpty {
+            guard Permit.Status(rawValue: s) != nil else { throw AppError.invalid("permit.status_invalid", s) }
+            query.filter(\.$status == s)
+        }
+        let total = try await query.count()
+        let items = try await query.sort(\.$createdAt, .descending).sort(\.$number).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: items, total: total, page: page)
+    }
+
+    /// Approves and issues many permits in one action and one transaction.
+    static func approve(_ ids: [UUID], actor: Actor, on db: any Database) async throws -> [Permit] {
+        try actor.require(.approvePermits)
+        guard !ids.isEmpty, ids.count <= 1_000 else { throw AppError.invalid("permit.count_invalid", "1000") }
+        let permits = try await Permit.query(on: db).filter(\.$id ~~ ids).all()
+        guard permits.count == Set(ids).count else { throw AppError.notFound("") }
+        for p in permits {
+            try actor.require(.approvePermits, on: OrgPath(p.orgPath))
+            guard p.status == Permit.Status.requested.rawValue else { throw AppError.conflict("permit.not_requested", p.number) }
+        }
+        let key = try await PermitKeys.signingKey(on: db)
+        let kid = PermitKeys.kidText(key.publicKey)
+        let now = Date()
+        var orgNames: [UUID: (String, String)] = [:]
+        for o in try await Organization.query(on: db).filter(\.$id ~~ Array(Set(permits.map(\.orgID)))).all() { orgNames[o.id!] = (o.name, o.code) }
+        var befores: [UUID: [String: String]] = [:]
+        for p in permits {
+            befores[p.id!] = p.auditSnapshot
+            var content = p.content
+            content.org = orgNames[p.orgID]?.0 ?? ""
+            p.token = try PermitCodec.issue(content, issuer: issuerPrefix + "-" + (orgNames[p.orgID]?.1 ?? ""), at: now, key: key)
+            p.kid = kid
+            p.status = Permit.Status.approved.rawValue
+            p.approvedBy = actor.label
+            p.approvedAt = now
+        }
+        let snapshots = befores
+        return try await db.transaction { tx in
+            for p in permits {
+                try await p.save(on: tx)
+                try await AuditService.record(on: tx, actor: actor, action: "permit.approve", entityType: "permit", entityID: p.id,
+                                              orgPath: p.orgPath, summary: p.number, before: snapshots[p.id!], after: p.auditSnapshot)
+            }
+            return permits
+        }
+    }
+
+    static func revoke(_ p: Permit, reason: String, actor: Actor, on db: any Database) async throws -> Permit {
+        try actor.require(.approvePermits)
+        guard actor.may(.approvePermits, on: OrgPath(p.orgPath)) else { throw AppError.forbidden }
+        guard p.status == Permit.Status.approved.rawValue else { throw AppError.conflict("permit.not_approved", p.status) }
+        let why = VietnameseText.normalize(reason)
+        guard !why.isEmpty else { throw AppError.invalid("permit.reason_missing", "") }
+        let before = p.auditSnapshot
+        p.status = Permit.Status.revoked.rawValue
+        p.revokedAt = Date()
+        p.revokeReason = why
+        return try await db.transaction { tx in
+            try await p.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "permit.revoke", entityType: "permit", entityID: p.id,
+                                          orgPath: p.orgPath, summary: "\(p.number): \(why)", before: before, after: p.auditSnapshot)
+            return p
+        }
+    }
+
+    static func revocations(on db: any Database) async throws -> RevocationList.Document {
+        let numbers = try await Permit.query(on: db).filter(\.$status == Permit.Status.revoked.rawValue).all(\.$number)
+        return try RevocationList.sign(numbers.map(PermitCodec.idHash), at: Date(), key: try await PermitKeys.signingKey(on: db))
+    }
+
+    /// Verification as a checkpoint does it, with the keys and revocations we publish.
+    static func verify(_ token: String, at now: Date = Date(), on db: any Database) async throws -> Result<PermitCodec.Claims, PermitCodec.Failure> {
+        let trust = JWKS.trust(try await PermitKeys.trustList(on: db))
+        let revoked = Set(try await Permit.query(on: db).filter(\.$status == Permit.Status.revoked.rawValue).all(\.$number).map(PermitCodec.idHash))
+        return PermitCodec.verify(token.trimmingCharacters(in: .whitespacesAndNewlines), trust: trust, revokedIDHashes: revoked, at: now)
+    }
+}
