@@ -53,7 +53,7 @@ let permitKeyDir: Void = {
             let token = issued[0].token!
             let ok = try await app.send(.POST, "/api/v1/permits/verify", json: ["token": token])
             let okResult = try ok.content.decode(VerifyResultDTO.self)
-            #expect(okResult.valid && okResult.permit?.name.hasPrefix("Cán Bộ tp") == true && okResult.permit?.org == "Phòng Nội vụ")
+            #expect(okResult.valid && okResult.permit?.name.hasPrefix("Cán Bộ tp") == true && okResult.permit?.org == "Phòng Nội vụ - Quận Hoàn Kiếm")
             var chars = Array(token)
             let i = chars.count / 2
             chars[i] = chars[i] == "A" ? "B" : "A"

@@ -108,8 +108,13 @@ enum PermitService {
         let key = try await PermitKeys.signingKey(on: db)
         let kid = PermitKeys.kidText(key.publicKey)
         let now = Date()
+        // The agency as a checkpoint reads it: the unit and the body it belongs to.
         var orgNames: [UUID: (String, String)] = [:]
-        for o in try await Organization.query(on: db).filter(\.$id ~~ Array(Set(permits.map(\.orgID)))).all() { orgNames[o.id!] = (o.name, o.code) }
+        let units = try await Organization.query(on: db).filter(\.$id ~~ Array(Set(permits.map(\.orgID)))).all()
+        var parents: [UUID: String] = [:]
+        let parentIDs = Array(Set(units.compactMap(\.parentID)))
+        if !parentIDs.isEmpty { for p in try await Organization.query(on: db).filter(\.$id ~~ parentIDs).all() { parents[p.id!] = p.name } }
+        for o in units { orgNames[o.id!] = (o.name + (o.parentID.flatMap { parents[$0] }.map { " - " + $0 } ?? ""), o.code) }
         var befores: [UUID: [String: String]] = [:]
         for p in permits {
             befores[p.id!] = p.auditSnapshot

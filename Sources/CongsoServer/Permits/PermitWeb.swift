@@ -38,14 +38,15 @@ enum PermitWeb {
     }
 
     static func rows(_ permits: [Permit], _ req: Request, withQR: Bool = false) async throws -> [Row] {
+        // Each unit with its parent ("Phòng Y tế · UBND quận Hoàng Mai"), in two queries.
         var orgs: [UUID: String] = [:]
         let ids = Array(Set(permits.map(\.orgID)))
         if !ids.isEmpty {
-            for o in try await Organization.query(on: req.db).filter(\.$id ~~ ids).all() {
-                var name = o.name
-                if let pid = o.parentID, let parent = try await Organization.find(pid, on: req.db) { name += " · " + parent.name }
-                orgs[o.id!] = name
-            }
+            let units = try await Organization.query(on: req.db).filter(\.$id ~~ ids).all()
+            let parentIDs = Array(Set(units.compactMap(\.parentID)))
+            var parents: [UUID: String] = [:]
+            if !parentIDs.isEmpty { for p in try await Organization.query(on: req.db).filter(\.$id ~~ parentIDs).all() { parents[p.id!] = p.name } }
+            for o in units { orgs[o.id!] = o.name + (o.parentID.flatMap { parents[$0] }.map { " · " + $0 } ?? "") }
         }
         return permits.map { p in
             Row(id: p.id!.uuidString, number: p.number, holder: p.holderName, idNumber: p.idNumber, position: p.position, purpose: p.purpose,
