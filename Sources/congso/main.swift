@@ -5,7 +5,9 @@ import Vapor
 
 // Structured JSON logs unless LOG_FORMAT=text asks for the human format.
 var env = try Environment.detect()
-let level = Logger.Level(rawValue: Environment.get("LOG_LEVEL") ?? "info") ?? .info
+// The server logs at info; other commands speak through their own output and log only errors.
+let isServe = (env.arguments.dropFirst().first ?? "serve") == "serve"
+let level = Logger.Level(rawValue: Environment.get("LOG_LEVEL") ?? (isServe ? "info" : "error")) ?? .info
 if Environment.get("LOG_FORMAT") == "text" {
     try LoggingSystem.bootstrap(from: &env)
 } else {
@@ -13,6 +15,18 @@ if Environment.get("LOG_FORMAT") == "text" {
 }
 
 let app = try await Application.make(env)
+// Templates, texts and styles live in Resources/ and Public/ at the repository root. When
+// the command runs from elsewhere, find them beside the executable (.build/<config>/congso).
+if !FileManager.default.fileExists(atPath: app.directory.resourcesDirectory + "Translations/vi.json") {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Resources/Translations/vi.json").path) {
+            app.directory = DirectoryConfiguration(workingDirectory: dir.path + "/")
+            break
+        }
+        dir.deleteLastPathComponent()
+    }
+}
 let args = Array(env.arguments.dropFirst())
 // Commands that work on the data start from a migrated database (created on first
 // run); `migrate` decides for itself, and help or `routes` touch nothing.
