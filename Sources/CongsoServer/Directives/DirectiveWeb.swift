@@ -39,11 +39,9 @@ enum DirectiveWeb {
         let date = try PolicyService.date(req.query[String.self, at: "date"])
         let e = try await PolicyService.effective(for: org, on: date, db: req.db)
         let caps = try await PolicyService.unitCaps(under: org, on: date, db: req.db).filter { $0.org.id != org.id }
-        var parents: [UUID: String] = [:]
-        let parentIDs = Array(Set(caps.compactMap(\.org.parentID)))
-        if !parentIDs.isEmpty { for o in try await Organization.query(on: req.db).filter(\.$id ~~ parentIDs).all() { parents[o.id!] = o.name } }
+        let names = try await OrgService.names(caps.compactMap { $0.org.id }, withParent: true, on: req.db)
         let units = caps.map {
-            UnitRow(id: $0.org.id!.uuidString, name: $0.org.name + ($0.org.parentID.flatMap { parents[$0] }.map { " · " + $0 } ?? ""),
+            UnitRow(id: $0.org.id!.uuidString, name: names[$0.org.id!] ?? $0.org.name,
                     cap: $0.cap.value, staff: $0.staffCount,
                     source: PolicyPresenter.sourceText($0.cap.source, req))
         }
@@ -77,9 +75,7 @@ enum DirectiveWeb {
     }
 
     static func rows(_ ds: [Directive], on db: any Database) async throws -> [Row] {
-        let orgIDs = Array(Set(ds.map(\.scopeOrgID)))
-        var names: [UUID: String] = [:]
-        if !orgIDs.isEmpty { for o in try await Organization.query(on: db).filter(\.$id ~~ orgIDs).all() { names[o.id!] = o.name } }
+        let names = try await OrgService.names(ds.map(\.scopeOrgID), on: db)
         return ds.map { d in
             Row(id: d.id!.uuidString, number: d.number, issuer: d.issuer, title: d.title, scope: names[d.scopeOrgID] ?? "",
                 from: LocalDate(d.effectiveFrom)?.vietnamese ?? d.effectiveFrom, to: d.effectiveTo.flatMap(LocalDate.init)?.vietnamese ?? "",

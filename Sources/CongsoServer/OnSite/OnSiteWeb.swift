@@ -276,9 +276,7 @@ enum OnSiteWeb {
     }
 
     static func exceptionRows(_ items: [CapException], _ req: Request) async throws -> [ExceptionRow] {
-        var names: [UUID: String] = [:]
-        let ids = Array(Set(items.map(\.orgID)))
-        if !ids.isEmpty { for o in try await Organization.query(on: req.db).filter(\.$id ~~ ids).all() { names[o.id!] = o.name } }
+        let names = try await OrgService.names(items.map(\.orgID), withParent: true, on: req.db)
         return items.map { e in
             ExceptionRow(id: e.id!.uuidString, unit: names[e.orgID] ?? "", requestedMax: e.requestedMax,
                          validFrom: LocalDate(e.validFrom)?.vietnamese ?? e.validFrom, validUntil: LocalDate(e.validUntil)?.vietnamese ?? e.validUntil,

@@ -53,6 +53,22 @@ enum OrgService {
         return nodes.sorted { $0.path.count < $1.path.count }.filter { actor.may(.readOrgs, on: $0.orgPath) }
     }
 
+    /// Names of many orgs in one query (two with `withParent`, which adds the body each
+    /// belongs to: "Phòng Y tế · UBND quận Hoàng Mai"): every list page needs this.
+    static func names(_ ids: some Collection<UUID>, withParent: Bool = false, separator: String = " · ",
+                      on db: any Database) async throws -> [UUID: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let orgs = try await Organization.query(on: db).filter(\.$id ~~ unique).all()
+        var parents: [UUID: String] = [:]
+        if withParent {
+            parents = try await names(orgs.compactMap(\.parentID), on: db)
+        }
+        var out: [UUID: String] = [:]
+        for o in orgs { out[o.id!] = o.name + (o.parentID.flatMap { parents[$0] }.map { separator + $0 } ?? "") }
+        return out
+    }
+
     static func staffCount(under org: Organization, on db: any Database) async throws -> Int {
         try await StaffMember.query(on: db).join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
             .filter(Organization.self, \.$path =~ org.path).count()

@@ -109,12 +109,9 @@ enum PermitService {
         let kid = PermitKeys.kidText(key.publicKey)
         let now = Date()
         // The agency as a checkpoint reads it: the unit and the body it belongs to.
+        let agencies = try await OrgService.names(permits.map(\.orgID), withParent: true, separator: " - ", on: db)
         var orgNames: [UUID: (String, String)] = [:]
-        let units = try await Organization.query(on: db).filter(\.$id ~~ Array(Set(permits.map(\.orgID)))).all()
-        var parents: [UUID: String] = [:]
-        let parentIDs = Array(Set(units.compactMap(\.parentID)))
-        if !parentIDs.isEmpty { for p in try await Organization.query(on: db).filter(\.$id ~~ parentIDs).all() { parents[p.id!] = p.name } }
-        for o in units { orgNames[o.id!] = (o.name + (o.parentID.flatMap { parents[$0] }.map { " - " + $0 } ?? ""), o.code) }
+        for o in try await Organization.query(on: db).filter(\.$id ~~ Array(agencies.keys)).all() { orgNames[o.id!] = (agencies[o.id!] ?? o.name, o.code) }
         var befores: [UUID: [String: String]] = [:]
         for p in permits {
             befores[p.id!] = p.auditSnapshot

@@ -38,16 +38,7 @@ enum PermitWeb {
     }
 
     static func rows(_ permits: [Permit], _ req: Request, withQR: Bool = false) async throws -> [Row] {
-        // Each unit with its parent ("Phòng Y tế · UBND quận Hoàng Mai"), in two queries.
-        var orgs: [UUID: String] = [:]
-        let ids = Array(Set(permits.map(\.orgID)))
-        if !ids.isEmpty {
-            let units = try await Organization.query(on: req.db).filter(\.$id ~~ ids).all()
-            let parentIDs = Array(Set(units.compactMap(\.parentID)))
-            var parents: [UUID: String] = [:]
-            if !parentIDs.isEmpty { for p in try await Organization.query(on: req.db).filter(\.$id ~~ parentIDs).all() { parents[p.id!] = p.name } }
-            for o in units { orgs[o.id!] = o.name + (o.parentID.flatMap { parents[$0] }.map { " · " + $0 } ?? "") }
-        }
+        let orgs = try await OrgService.names(permits.map(\.orgID), withParent: true, on: req.db)
         return permits.map { p in
             Row(id: p.id!.uuidString, number: p.number, holder: p.holderName, idNumber: p.idNumber, position: p.position, purpose: p.purpose,
                 from: p.fromAddress, to: p.toAddress, plate: p.plate, validFrom: LocalDate(p.validFrom)?.vietnamese ?? p.validFrom,

@@ -46,11 +46,7 @@ enum StaffWeb {
     /// A unit's name alone ("Bộ phận Tư pháp - Hộ tịch") says little; its parent's name
     /// ("UBND Phường Hàng Bạc") places it.
     static func rows(_ people: [StaffMember], _ req: Request) async throws -> [Row] {
-        let parentIDs = Set(people.compactMap { $0.$org.value?.parentID })
-        var parents: [UUID: String] = [:]
-        if !parentIDs.isEmpty {
-            for o in try await Organization.query(on: req.db).filter(\.$id ~~ Array(parentIDs)).all() { parents[o.id!] = o.name }
-        }
+        let parents = try await OrgService.names(people.compactMap { $0.$org.value?.parentID }, on: req.db)
         return people.map { s in
             Row(id: s.id!.uuidString, fullName: s.fullName, position: s.position, orgName: s.$org.value?.name ?? "",
                 orgParentName: s.$org.value?.parentID.flatMap { parents[$0] } ?? "", orgID: s.$org.id.uuidString,

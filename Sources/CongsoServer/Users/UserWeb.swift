@@ -36,9 +36,7 @@ enum UserWeb {
         let q = req.query[String.self, at: "q"] ?? ""
         let page = try PageRequest(req)
         let paged = try await UserService.list(on: req.db, actor: actor, q: q, page: page)
-        let orgIDs = paged.items.compactMap(\.orgID)
-        var orgNames: [UUID: String] = [:]
-        for o in try await Organization.query(on: req.db).filter(\.$id ~~ orgIDs).all() { orgNames[o.id!] = o.name }
+        let orgNames = try await OrgService.names(paged.items.compactMap(\.orgID), on: req.db)
         let assignable = AccessPolicy.assignableRoles(by: actor.role)
         let rows = paged.items.map { u in
             Row(id: u.id!.uuidString, email: u.email, displayName: u.displayName, roleLabel: req.t("role." + u.role),
