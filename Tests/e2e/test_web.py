@@ -79,7 +79,9 @@ def test_sign_in(browser):
     browser.find_element(By.ID, "email").send_keys("head.hoankiem@congso.vn")
     browser.find_element(By.ID, "password").send_keys("wrong-password")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert "Sai thư điện tử hoặc mật khẩu" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    # Wait for the answer: bcrypt makes the round trip slower than the next WebDriver call.
+    alert = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
+    assert "Sai thư điện tử hoặc mật khẩu" in alert.text
     check_page(browser, "2-login-error")
     sign_in(browser, "head.hoankiem@congso.vn")
     assert "Xin chào" in browser.find_element(By.TAG_NAME, "h1").text
