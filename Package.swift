@@ -45,6 +45,7 @@ let package = Package(
         .executableTarget(name: "congso-bench-policy", dependencies: ["CongsoCore"], path: "bench/PolicyBench"),
         .executableTarget(name: "congso-bench-permits", dependencies: ["CongsoCore", .product(name: "Crypto", package: "swift-crypto")],
                           path: "bench/PermitBench"),
+        .executableTarget(name: "congso-bench-rosters", dependencies: ["CongsoCore"], path: "bench/RosterBench"),
         .testTarget(name: "CongsoCoreTests", dependencies: ["CongsoCore"]),
         .testTarget(
             name: "CongsoServerTests",

@@ -29,8 +29,8 @@ if !FileManager.default.fileExists(atPath: app.directory.resourcesDirectory + "T
 }
 let args = Array(env.arguments.dropFirst())
 // Commands that work on the data start from a migrated database (created on first
-// run); `migrate` decides for itself, and help or `routes` touch nothing.
-let needsDatabase = !args.contains("--help") && !args.contains("-h") && !["migrate", "routes"].contains(args.first ?? "serve")
+// run); `migrate` decides for itself, and help, `routes` and the roster files touch nothing.
+let needsDatabase = !args.contains("--help") && !args.contains("-h") && !["migrate", "routes", "roster"].contains(args.first ?? "serve")
 do {
     try await configure(app, options: CongsoOptions(autoMigrate: needsDatabase))
     try await app.execute()

@@ -12,6 +12,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageDirectives, requestOnSite, approveOnSite, readPresence, fileExceptions, reviewExceptions, decideExceptions
     /// Travel permits (SPEC §4): unit leads list who must travel, heads approve.
     case requestPermits, approvePermits
+    /// Rotation rosters (SPEC §3): unit leads and heads plan and publish them.
+    case planRosters
 }
 
 /// The one place that says who may do what where.
@@ -22,8 +24,9 @@ public enum AccessPolicy {
         case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions]
         case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
-                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits]
-        case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits]
+                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters]
+        case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
+                         .planRosters]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence]
         case .checkpoint: [.readOrgs]

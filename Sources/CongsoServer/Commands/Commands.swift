@@ -11,6 +11,7 @@ enum Commands {
         app.asyncCommands.use(ImportStaffCommand(), as: "import-staff")
         app.asyncCommands.use(ExportStaffCommand(), as: "export-staff")
         app.asyncCommands.use(PermitCommands(), as: "permit")
+        app.asyncCommands.use(RosterCommands(), as: "roster")
     }
 }
 

@@ -1,0 +1,124 @@
+import Foundation
+
+/// `roster solve` and `roster check` as plain functions, so that `congso roster …` and the
+/// benchmark binary (which builds without the server) run exactly the same code.
+/// Exit statuses: solve 0 roster, 3 infeasible, 2 usage or invalid input; check 0 clean,
+/// 1 violations, 2 usage.
+public enum RosterCLI {
+    public struct Output {
+        public var stdout: (Data) -> Void
+        public var stderr: (String) -> Void
+        public init(stdout: @escaping (Data) -> Void = { FileHandle.standardOutput.write($0) },
+                    stderr: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+    }
+
+    struct Usage: Error { let message: String }
+
+    public static func readProblem(_ path: String) throws -> RosterProblem {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Usage(message: "--input: cannot read \(path)") }
+        let input: RosterInput
+        do { input = try JSONDecoder().decode(RosterInput.self, from: data) } catch {
+            throw Usage(message: "--input: not a roster problem (format v1): \(describe(error))")
+        }
+        do { return try RosterProblem(input) } catch let e as RosterInputError {
+            throw Usage(message: "--input: the problem is not valid:\n" + e.problems.map { "  - " + $0 }.joined(separator: "\n"))
+        }
+    }
+
+    /// A decoding error as a path and a reason rather than Swift's debug dump.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let c): return (path(c).isEmpty ? "" : path(c) + ".") + key.stringValue + " is missing"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c): return "\(path(c)): \(c.debugDescription)"
+        case DecodingError.dataCorrupted(let c): return (path(c).isEmpty ? "" : path(c) + ": ") + c.debugDescription
+        default: return "\(error)"
+        }
+    }
+
+    public static func solve(input: String?, output: String?, bestEffort: Bool, nodeLimit: Int?, out: Output = Output()) -> Int32 {
+        let began = Date()
+        guard let input else { out.stderr("roster solve needs --input FILE"); return 2 }
+        var options = RosterSolver.Options(bestEffort: bestEffort)
+        if let nodeLimit {
+            guard nodeLimit > 0 else { out.stderr("--node-limit must be positive"); return 2 }
+            options.nodeBudget = nodeLimit
+        }
+        let problem: RosterProblem
+        do { problem = try readProblem(input) } catch let u as Usage { out.stderr(u.message); return 2 } catch { out.stderr("\(error)"); return 2 }
+        let solution = RosterSolver.solve(problem, options: options)
+        let infeasible = !solution.infeasible.isEmpty
+        let bytes = infeasible && !bestEffort ? RosterJSON.infeasible(solution) : RosterJSON.solution(solution)
+        if let output {
+            // Written beside and renamed, so a reader never sees half a roster.
+            do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                out.stderr("--output: cannot write \(output): \(error.localizedDescription)")
+                return 2
+            }
+        } else {
+            out.stdout(Data(bytes))
+        }
+        let total = Date().timeIntervalSince(began) * 1000
+        let staff = problem.units.reduce(0) { $0 + $1.count }
+        var line = "roster: \(problem.units.count) units, \(staff) staff, \(solution.assignmentCount) assignments, max spread \(solution.maxSpread)"
+        line += ", solved in \(Int(solution.solveMillis)) ms (\(Int(total)) ms in all)"
+        if solution.unprovenUnits > 0 { line += ", \(solution.unprovenUnits) units not proven optimal (search limit)" }
+        if infeasible { line += ", INFEASIBLE: \(solution.infeasible.count) reasons in \(Set(solution.infeasible.map(\.unit)).count) units" }
+        out.stderr(line)
+        return infeasible ? 3 : 0
+    }
+
+    public static func check(input: String?, roster: String?, out: Output = Output()) -> Int32 {
+        guard let input, let roster else { out.stderr("roster check needs --input FILE and --roster FILE"); return 2 }
+        let problem: RosterProblem
+        do { problem = try readProblem(input) } catch let u as Usage { out.stderr(u.message); return 2 } catch { out.stderr("\(error)"); return 2 }
+        guard let data = FileManager.default.contents(atPath: roster) else { out.stderr("--roster: cannot read \(roster)"); return 2 }
+        let doc: RosterDocument
+        do { doc = try JSONDecoder().decode(RosterDocument.self, from: data) } catch {
+            out.stderr("--roster: not a roster (format v1): \(describe(error))")
+            return 2
+        }
+        let report = RosterChecker.check(problem, doc)
+        var text = ""
+        for v in report.violations { text += "VIOLATION \(v.text)\n" }
+        for (unit, spread) in report.spreads { text += "spread \(unit) \(spread)\n" }
+        let worst = report.spreads.map(\.spread).max() ?? 0
+        text += report.ok ? "OK: no rule broken; max spread \(worst)\n" : "FAILED: \(report.violations.count) violations; max spread \(worst)\n"
+        out.stdout(Data(text.utf8))
+        return report.ok ? 0 : 1
+    }
+
+    /// `solve …` / `check …` from raw arguments (the benchmark binary's command line).
+    public static func run(_ args: [String], out: Output = Output()) -> Int32 {
+        guard let verb = args.first, ["solve", "check"].contains(verb) else {
+            out.stderr("usage: roster solve --input F [--output G] [--best-effort] [--node-limit N] | roster check --input F --roster G")
+            return 2
+        }
+        var options: [String: String] = [:]
+        var bestEffort = false
+        var i = 1
+        while i < args.count {
+            let a = args[i]
+            if a == "--best-effort" { bestEffort = true; i += 1; continue }
+            guard ["--input", "--output", "--roster", "--node-limit"].contains(a), i + 1 < args.count else {
+                out.stderr("unknown or incomplete option \(a)")
+                return 2
+            }
+            options[a] = args[i + 1]
+            i += 2
+        }
+        if verb == "check" { return check(input: options["--input"], roster: options["--roster"], out: out) }
+        var limit: Int?
+        if let raw = options["--node-limit"] {
+            guard let v = Int(raw) else { out.stderr("--node-limit: not a number: \(raw)"); return 2 }
+            limit = v
+        }
+        return solve(input: options["--input"], output: options["--output"], bestEffort: bestEffort, nodeLimit: limit, out: out)
+    }
+}

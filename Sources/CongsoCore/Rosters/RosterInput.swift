@@ -1,0 +1,58 @@
+import Foundation
+
+/// The roster problem, format v1 (docs/roster-format.md), exactly as it arrives in JSON.
+public struct RosterInput: Codable, Sendable {
+    public struct Unit: Codable, Sendable {
+        public var id: String
+        public var maxOnSiteShare: Double
+        public var minOnDuty: Int
+        public var demand: Int?
+        public var requiredSkills: [String]?
+        public var cohorts: Int?
+        public init(id: String, maxOnSiteShare: Double, minOnDuty: Int, demand: Int? = nil,
+                    requiredSkills: [String]? = nil, cohorts: Int? = nil) {
+            self.id = id; self.maxOnSiteShare = maxOnSiteShare; self.minOnDuty = minOnDuty
+            self.demand = demand; self.requiredSkills = requiredSkills; self.cohorts = cohorts
+        }
+    }
+    /// A day (`shift` nil: the whole day) or one shift of a day.
+    public struct When: Codable, Sendable, Hashable {
+        public var date: String
+        public var shift: String?
+        public init(date: String, shift: String? = nil) { self.date = date; self.shift = shift }
+    }
+    public struct Staff: Codable, Sendable {
+        public var id: String
+        public var unit: String
+        public var skills: [String]?
+        public var unavailable: [When]?
+        public var mustBeOnSite: [When]?
+        public init(id: String, unit: String, skills: [String]? = nil, unavailable: [When]? = nil, mustBeOnSite: [When]? = nil) {
+            self.id = id; self.unit = unit; self.skills = skills; self.unavailable = unavailable; self.mustBeOnSite = mustBeOnSite
+        }
+    }
+
+    public var start: String
+    public var days: Int
+    public var shifts: [String]
+    public var maxConsecutiveOnSiteDays: Int?
+    public var units: [Unit]
+    public var staff: [Staff]
+
+    public init(start: String, days: Int, shifts: [String], maxConsecutiveOnSiteDays: Int? = nil, units: [Unit], staff: [Staff]) {
+        self.start = start; self.days = days; self.shifts = shifts
+        self.maxConsecutiveOnSiteDays = maxConsecutiveOnSiteDays; self.units = units; self.staff = staff
+    }
+
+    /// The on-site cap of a unit of `count` staff: max(minOnDuty, floor(share × count)).
+    /// A share written as 0.3333333333 means one third, so the product is nudged by 1e-9 before flooring.
+    public static func cap(share: Double, minOnDuty: Int, count: Int) -> Int {
+        max(minOnDuty, Int((share * Double(count) + 1e-9).rounded(.down)))
+    }
+}
+
+/// Why an input is not a roster problem at all (as opposed to a problem with no roster).
+public struct RosterInputError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}

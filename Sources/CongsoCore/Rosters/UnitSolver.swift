@@ -1,0 +1,517 @@
+/// Solves one unit exactly: the smallest spread for which a roster meets every hard rule.
+///
+/// For a candidate spread s and a lowest count lo, every person works between lo and
+/// lo + s shifts. Demand, availability, obligations, per-person bounds and one required
+/// skill are a flow with lower bounds, solved exactly (`BoundedFlow`). The other rules —
+/// further skills, the run limit, cohorts — are enforced by branching on the first one the
+/// flow's roster breaks: each branch forbids or forces a few cells, so the search is
+/// complete, and the flow prunes every branch that cannot be staffed. Spreads are tried
+/// from the flow's lower bound upwards, so the first roster found has the optimal spread.
+struct UnitSolver {
+    let u: RosterProblem.UnitProblem
+    let n: Int, days: Int, shifts: Int, slots: Int
+    /// Search nodes allowed per unit; when spent, the best roster found is returned unproven.
+    let nodeBudget: Int
+    private(set) var nodes = 0
+    private(set) var budgetSpent = false
+    /// Some search of this unit was cut short by the budget.
+    private(set) var searchCut = false
+    private(set) var totalNodes = 0
+    private var nodeLimit = 0
+    /// The required skill the flow models exactly: the one with the fewest holders.
+    private let flowSkill: Int?
+    private let holds: [[Bool]]
+    /// Cohort decisions: people in this order; `twin` numbers the classes of identical people.
+    private let decisionOrder: [Int]
+    private let twin: [Int]
+
+    struct State {
+        var off: [Bool]
+        var on: [Bool]
+        var personCohort: [Int8]
+        var dayCohort: [Int8]
+    }
+
+    struct Result {
+        var onSite: [Bool]            // n × slots
+        var cohorts: [Int]?
+        var spread: Int
+        var proven: Bool
+    }
+
+    init(_ unit: RosterProblem.UnitProblem, nodeBudget: Int) {
+        u = unit
+        n = unit.count; days = unit.dayCount; shifts = unit.shiftCount; slots = unit.slotCount
+        self.nodeBudget = nodeBudget
+        flowSkill = unit.holders.indices.min { unit.holders[$0].count < unit.holders[$1].count }
+        let holds = unit.holders.map { list in
+            var row = Array(repeating: false, count: unit.count)
+            for p in list { row[p] = true }
+            return row
+        }
+        self.holds = holds
+        let slotCount = unit.slotCount
+        var classes: [[Bool]: Int] = [:]
+        var twin: [Int] = []
+        var weight: [Int] = []
+        for p in 0..<unit.count {
+            let row = Array(unit.available[(p * slotCount)..<((p + 1) * slotCount)]) + unit.must[(p * slotCount)..<((p + 1) * slotCount)]
+                + holds.map { $0[p] }
+            if classes[row] == nil { classes[row] = classes.count }
+            twin.append(classes[row]!)
+            weight.append(row[0..<slotCount].filter { !$0 }.count + 4 * row[slotCount...].filter { $0 }.count)
+        }
+        self.twin = twin
+        decisionOrder = (0..<unit.count).sorted { weight[$0] != weight[$1] ? weight[$0] > weight[$1] : $0 < $1 }
+    }
+
+    // MARK: - Infeasibility that shows on a single shift
+
+    /// Reasons a single day and shift cannot be staffed whatever the rest of the roster is.
+    func slotProblems() -> [RosterInfeasibility] {
+        var out: [RosterInfeasibility] = []
+        let d = u.demand
+        if u.cohorts > 1 {
+            let largest = (n + u.cohorts - 1) / u.cohorts
+            if d > largest {
+                out.append(.init(unit: u.id, day: nil, shift: nil,
+                                 reason: "the largest of \(u.cohorts) cohorts has \(largest) staff, fewer than the \(d) needed on site per shift"))
+            }
+        }
+        for slot in 0..<slots {
+            let (t, s) = (slot / shifts, slot % shifts)
+            var available = 0, must = 0
+            for p in 0..<n {
+                let i = p * slots + slot
+                if u.available[i] { available += 1 }
+                if u.must[i] {
+                    must += 1
+                    if !u.available[i] {
+                        out.append(.init(unit: u.id, day: t, shift: s, reason: "staff \(u.staff[p]) must be on site but is unavailable"))
+                    }
+                }
+            }
+            if available < d {
+                out.append(.init(unit: u.id, day: t, shift: s, reason: "only \(available) of \(n) staff are available, \(d) are needed"))
+            }
+            if must > d {
+                out.append(.init(unit: u.id, day: t, shift: s, reason: "\(must) staff must be on site, more than the \(d) needed"))
+            }
+            for (k, skill) in u.requiredSkills.enumerated() where !u.holders[k].contains(where: { u.available[$0 * slots + slot] }) || d == 0 {
+                out.append(.init(unit: u.id, day: t, shift: s, reason: "no available staff holds the required skill \"\(skill)\""))
+            }
+        }
+        if let run = u.maxRun {
+            for p in 0..<n {
+                var streak = 0
+                for t in 0..<days {
+                    let mustDay = (0..<shifts).contains { u.must[p * slots + t * shifts + $0] }
+                    streak = mustDay ? streak + 1 : 0
+                    if streak == run + 1 {
+                        out.append(.init(unit: u.id, day: t, shift: nil,
+                                         reason: "staff \(u.staff[p]) must be on site more than \(run) days in a row"))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - Solving
+
+    mutating func solve() -> Result? {
+        let d = u.demand
+        if n == 0 || d == 0 {
+            // Nobody on site; every count is zero.
+            return Result(onSite: Array(repeating: false, count: n * slots), cohorts: cohortsFilled(State(off: [], on: [], personCohort: Array(repeating: -1, count: n), dayCohort: [])),
+                          spread: 0, proven: true)
+        }
+        let root = State(off: u.available.map { !$0 }, on: u.must,
+                         personCohort: Array(repeating: -1, count: n), dayCohort: Array(repeating: -1, count: days))
+        let total = d * slots
+        // The flow alone gives a lower bound on the spread.
+        var lowest: Int?
+        for s in (total % n == 0 ? 0 : 1)...slots where lowest == nil {
+            for lo in lows(spread: s, total: total) where relax(root, lo: lo, hi: lo + s) != nil {
+                lowest = s
+                break
+            }
+        }
+        guard let start = lowest else { return nil }
+        var proven = true
+        for s in start...slots {
+            for lo in lows(spread: s, total: total) where cohortDaysFit(lo: lo, hi: lo + s) {
+                // Once the budget is spent, what remains only looks for some roster, briefly.
+                let limit = proven ? nodeBudget : nodes + 1_000
+                budgetSpent = false
+                if let (x, state) = dive(root, lo: lo, hi: lo + s) ?? searchLimited(root, lo: lo, hi: lo + s, limit: limit) {
+                    return Result(onSite: x, cohorts: u.cohorts > 1 ? cohortsFilled(state, onSite: x) : nil,
+                                  spread: spread(x), proven: proven)
+                }
+                // A search cut short proves nothing about this spread.
+                if budgetSpent { proven = false }
+            }
+        }
+        return nil
+    }
+
+    /// With cohorts, each cohort's days carry demand × shifts per day, shared by its members:
+    /// a cohort of size z working m days needs z·lo ≤ demand·shifts·m ≤ z·hi. Some split of
+    /// the days among the cohorts must allow that, or the bounds are out of reach.
+    func cohortDaysFit(lo: Int, hi: Int) -> Bool {
+        guard u.cohorts > 1 else { return true }
+        let perDay = u.demand * shifts
+        let (small, large, largeCount) = cohortSizes
+        func range(_ size: Int) -> (Int, Int) { ((size * lo + perDay - 1) / perDay, min(days, (size * hi) / perDay)) }
+        let (a, b) = range(large), (c, d) = range(small)
+        if a > b || (largeCount < u.cohorts && c > d) { return false }
+        let smallCount = u.cohorts - largeCount
+        return largeCount * a + smallCount * c <= days && days <= largeCount * b + smallCount * d
+    }
+
+    /// The lowest counts worth trying for a spread: lo ≤ total/n ≤ lo + s, nearest the mean first.
+    private func lows(spread s: Int, total: Int) -> [Int] {
+        let floorMean = total / n
+        let ceilMean = (total + n - 1) / n
+        let from = max(0, ceilMean - s), to = min(floorMean, slots)
+        guard from <= to else { return [] }
+        return (from...to).sorted { abs(2 * $0 + s - 2 * floorMean) < abs(2 * $1 + s - 2 * floorMean) }
+    }
+
+    func spread(_ x: [Bool]) -> Int {
+        var lo = Int.max, hi = Int.min
+        for p in 0..<n {
+            var c = 0
+            for slot in 0..<slots where x[p * slots + slot] { c += 1 }
+            lo = min(lo, c); hi = max(hi, c)
+        }
+        return n == 0 ? 0 : hi - lo
+    }
+
+    // MARK: - The flow relaxation
+
+    /// A roster meeting demand, availability, forced cells, the count bounds and the flow
+    /// skill — or nil when none exists, which prunes the branch.
+    func relax(_ st: State, lo: Int, hi: Int) -> [Bool]? {
+        let d = u.demand
+        let source = 0, sink = 1
+        let person = 2, slotBase = 2 + n, skillBase = 2 + n + slots
+        var g = BoundedFlow(nodes: 2 + n + slots * (flowSkill == nil ? 1 : 2))
+        var cell = Array(repeating: -1, count: n * slots)
+        for p in 0..<n {
+            // The run limit caps how many shifts a person can work at all.
+            let most = u.maxRun == nil ? hi : min(hi, mostShifts(p, st))
+            if most < lo { return nil }
+            g.addEdge(source, person + p, low: lo, high: most)
+            let holder = flowSkill.map { holds[$0][p] } ?? false
+            // Edges are explored last-added first: add the least wanted slots first so that the
+            // flow prefers a rotation (a different rest day per person) when a run limit applies.
+            for slot in preferenceOrder(p).reversed() {
+                let i = p * slots + slot
+                if st.off[i] { continue }
+                cell[i] = g.addEdge(person + p, holder ? skillBase + slot : slotBase + slot, low: st.on[i] ? 1 : 0, high: 1)
+            }
+        }
+        for slot in 0..<slots {
+            if flowSkill != nil { g.addEdge(skillBase + slot, slotBase + slot, low: 1, high: d) }
+            g.addEdge(slotBase + slot, sink, low: d, high: d)
+        }
+        g.addEdge(sink, source, high: 1 << 28)
+        guard g.feasible() else { return nil }
+        var x = Array(repeating: false, count: n * slots)
+        for i in 0..<(n * slots) where cell[i] >= 0 { x[i] = g.flow(cell[i]) == 1 }
+        return x
+    }
+
+    /// The most shifts person p can work without breaking the run limit, given the cells
+    /// already forbidden and forced: a walk over the days keeping the current streak.
+    /// -1 when the forced days alone break the limit.
+    func mostShifts(_ p: Int, _ st: State) -> Int {
+        guard let run = u.maxRun else { return slots }
+        let none = Int.min / 2
+        var best = Array(repeating: none, count: run + 1)   // best[streak]
+        best[0] = 0
+        var next = best
+        for t in 0..<days {
+            var open = 0, forced = false
+            for s in 0..<shifts {
+                let i = p * slots + t * shifts + s
+                if !st.off[i] { open += 1 }
+                if st.on[i] { forced = true }
+            }
+            for k in 0...run { next[k] = none }
+            for k in 0...run where best[k] > none {
+                if !forced { next[0] = max(next[0], best[k]) }
+                if open > 0 && k < run { next[k + 1] = max(next[k + 1], best[k] + open) }
+            }
+            swap(&best, &next)
+        }
+        let m = best.max()!
+        return m > none ? m : -1
+    }
+
+    private func preferenceOrder(_ p: Int) -> [Int] {
+        guard let run = u.maxRun, run < days else { return Array(0..<slots) }
+        // Rest every (run + 1)th day, staggered by person.
+        let period = run + 1
+        return (0..<slots).sorted { a, b in
+            let ra = (a / shifts + p) % period == run ? 1 : 0, rb = (b / shifts + p) % period == run ? 1 : 0
+            return ra != rb ? ra < rb : a < b
+        }
+    }
+
+    // MARK: - A first guess: staggered rest days and round-robin cohorts
+
+    /// Tries the rotation a planner would draw by hand — each person rests every (run + 1)th
+    /// day, staggered, and cohorts take turns by day — before searching. When it staffs every
+    /// shift the search is not needed; when it does not, nothing is lost but a few flows.
+    private mutating func dive(_ root: State, lo: Int, hi: Int) -> ([Bool], State)? {
+        if u.cohorts > 1 {
+            // Cohorts take turns by day, or by pairs of days; people are dealt round-robin,
+            // skill holders and the often-unavailable first so that each cohort gets its share.
+            let dealt = (0..<n).sorted { a, b in
+                let ha = holds.contains { $0[a] }, hb = holds.contains { $0[b] }
+                if ha != hb { return ha }
+                let ua = (0..<slots).filter { !u.available[a * slots + $0] }.count
+                let ub = (0..<slots).filter { !u.available[b * slots + $0] }.count
+                return ua != ub ? ua > ub : a < b
+            }
+            for block in [1, 2] where block == 1 || (u.maxRun ?? days) >= block {
+                for deal in [false, true] {
+                    var st = root
+                    for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block) % u.cohorts) }
+                    if deal {
+                        for (i, p) in dealt.enumerated() where st.personCohort[p] < 0 { st.personCohort[p] = Int8(i % u.cohorts) }
+                    }
+                    if let found = tryGuess(st, lo: lo, hi: hi) { return found }
+                }
+            }
+            return nil
+        }
+        guard let run = u.maxRun, run < days else { return nil }
+        // Each person rests every (run + 1)th day, staggered.
+        var st = root
+        for p in 0..<n {
+            var streak = p % (run + 1)
+            for t in 0..<days {
+                let cells = (0..<shifts).map { p * slots + t * shifts + $0 }
+                if cells.allSatisfy({ st.off[$0] }) { streak = 0; continue }
+                if streak == run && !cells.contains(where: { st.on[$0] }) {
+                    for i in cells { st.off[i] = true }
+                    streak = 0
+                } else {
+                    streak += 1
+                }
+            }
+        }
+        return tryGuess(st, lo: lo, hi: hi)
+    }
+
+    /// A short search from a guess; its nodes are not charged to the budget when it fails.
+    private mutating func tryGuess(_ st: State, lo: Int, hi: Int) -> ([Bool], State)? {
+        let saved = nodes, cut = searchCut
+        let found = searchLimited(st, lo: lo, hi: hi, limit: nodes + 150)
+        if found == nil { nodes = saved; budgetSpent = false; searchCut = cut }
+        return found
+    }
+
+    private mutating func searchLimited(_ st: State, lo: Int, hi: Int, limit: Int) -> ([Bool], State)? {
+        nodeLimit = limit
+        return search(st, lo: lo, hi: hi)
+    }
+
+    // MARK: - Branching on the rules the flow does not model
+
+    private mutating func search(_ node: State, lo: Int, hi: Int) -> ([Bool], State)? {
+        nodes += 1
+        totalNodes += 1
+        if nodes > nodeLimit { budgetSpent = true; searchCut = true; return nil }
+        var st = node
+        guard propagate(&st) else { return nil }
+        guard let x = relax(st, lo: lo, hi: hi) else { return nil }
+        if u.cohorts > 1, let branches = cohortBranches(st, x) {
+            for b in branches { if let found = search(b, lo: lo, hi: hi) { return found }; if budgetSpent { return nil } }
+            return nil
+        }
+        if let branches = skillBranches(st, x) ?? runBranches(st, x) {
+            for b in branches { if let found = search(b, lo: lo, hi: hi) { return found }; if budgetSpent { return nil } }
+            return nil
+        }
+        return (x, st)
+    }
+
+    /// Skills other than the flow's: a shift without a holder branches on which holder comes.
+    private func skillBranches(_ st: State, _ x: [Bool]) -> [State]? {
+        for (k, list) in u.holders.enumerated() where k != flowSkill {
+            for slot in 0..<slots where !list.contains(where: { x[$0 * slots + slot] }) {
+                var branches: [State] = []
+                var base = st
+                for h in list where !st.off[h * slots + slot] {
+                    var b = base
+                    b.on[h * slots + slot] = true
+                    branches.append(b)
+                    base.off[h * slots + slot] = true
+                }
+                return branches
+            }
+        }
+        return nil
+    }
+
+    /// The run limit: someone on site run + 1 days in a row rests on one of them.
+    private func runBranches(_ st: State, _ x: [Bool]) -> [State]? {
+        guard let run = u.maxRun else { return nil }
+        for p in 0..<n {
+            var streak = 0
+            for t in 0..<days {
+                streak = (0..<shifts).contains { x[p * slots + t * shifts + $0] } ? streak + 1 : 0
+                guard streak > run else { continue }
+                var branches: [State] = []
+                for day in (t - run)...t where !(0..<shifts).contains(where: { st.on[p * slots + day * shifts + $0] }) {
+                    var b = st
+                    for s in 0..<shifts { b.off[p * slots + day * shifts + s] = true }
+                    branches.append(b)
+                }
+                return branches
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Cohorts
+
+    private var cohortSizes: (small: Int, large: Int, largeCount: Int) {
+        let k = u.cohorts
+        return (n / k, (n + k - 1) / k, n % k)
+    }
+
+    /// Whether the assigned sizes still allow k cohorts of ⌊n/k⌋ or ⌈n/k⌉ staff.
+    private func sizesFit(_ counts: [Int]) -> Bool {
+        let (small, large, largeCount) = cohortSizes
+        var atLarge = 0
+        for c in counts {
+            if c > large { return false }
+            if c > small { atLarge += 1 }
+        }
+        return atLarge <= largeCount
+    }
+
+    /// Spreads cohort decisions: a person's cohort keeps them off other cohorts' days, a
+    /// forced cell ties a person's cohort to the day's.
+    private func propagate(_ st: inout State) -> Bool {
+        guard u.cohorts > 1 else { return true }
+        var changed = true
+        while changed {
+            changed = false
+            for p in 0..<n {
+                for slot in 0..<slots where st.on[p * slots + slot] {
+                    let t = slot / shifts
+                    let pc = st.personCohort[p], dc = st.dayCohort[t]
+                    if pc >= 0 && dc < 0 { st.dayCohort[t] = pc; changed = true }
+                    else if dc >= 0 && pc < 0 { st.personCohort[p] = dc; changed = true }
+                    else if pc >= 0 && dc >= 0 && pc != dc { return false }
+                }
+            }
+        }
+        var counts = Array(repeating: 0, count: u.cohorts)
+        for p in 0..<n where st.personCohort[p] >= 0 {
+            counts[Int(st.personCohort[p])] += 1
+            for t in 0..<days where st.dayCohort[t] >= 0 && st.dayCohort[t] != st.personCohort[p] {
+                for s in 0..<shifts {
+                    if st.on[p * slots + t * shifts + s] { return false }
+                    st.off[p * slots + t * shifts + s] = true
+                }
+            }
+        }
+        return sizesFit(counts)
+    }
+
+    /// Cohort numbers open to a new decision: those in use and one fresh one (cohorts are interchangeable).
+    private func openCohorts(_ st: State) -> [Int8] {
+        let used = max(st.personCohort.max() ?? -1, st.dayCohort.max() ?? -1)
+        return (0...Int8(min(u.cohorts - 1, Int(used) + 1))).map { $0 }
+    }
+
+    private func cohortBranches(_ st: State, _ x: [Bool]) -> [State]? {
+        let open = openCohorts(st)
+        // 0. People first, the most constrained first: with everyone placed, a day's cohort
+        // decides who may work it, which the flow then checks exactly. Identical people
+        // (same availability, obligations and skills) are interchangeable, so their cohort
+        // numbers are kept non-decreasing in decision order.
+        if let i = decisionOrder.firstIndex(where: { st.personCohort[$0] < 0 }) {
+            let p = decisionOrder[i]
+            var floor: Int8 = 0
+            if let prev = decisionOrder[..<i].last(where: { twin[$0] == twin[p] }), st.personCohort[prev] >= 0 {
+                floor = st.personCohort[prev]
+            }
+            var seen = Array(repeating: 0, count: u.cohorts)
+            for slot in 0..<slots where x[p * slots + slot] && st.dayCohort[slot / shifts] >= 0 { seen[Int(st.dayCohort[slot / shifts])] += 1 }
+            return open.filter { $0 >= floor }.sorted { seen[Int($0)] > seen[Int($1)] }
+                .map { c in var b = st; b.personCohort[p] = c; return b }
+        }
+        // 1. A staffed day without a cohort: decide it, the cohort most of its staff belong to first.
+        for t in 0..<days where st.dayCohort[t] < 0 {
+            var votes = Array(repeating: 0, count: u.cohorts)
+            var staffed = false
+            for p in 0..<n where (0..<shifts).contains(where: { x[p * slots + t * shifts + $0] }) {
+                staffed = true
+                if st.personCohort[p] >= 0 { votes[Int(st.personCohort[p])] += 1 }
+            }
+            guard staffed else { continue }
+            return open.sorted { votes[Int($0)] > votes[Int($1)] }.map { c in var b = st; b.dayCohort[t] = c; return b }
+        }
+        // 2. Someone undecided on site on days of two cohorts: decide their cohort.
+        var implied = Array(repeating: Int8(-1), count: n)
+        for p in 0..<n where st.personCohort[p] < 0 {
+            var seen = Array(repeating: 0, count: u.cohorts)
+            for slot in 0..<slots where x[p * slots + slot] { seen[Int(st.dayCohort[slot / shifts])] += 1 }
+            let kinds = seen.filter { $0 > 0 }.count
+            if kinds > 1 {
+                return open.sorted { seen[Int($0)] > seen[Int($1)] }.map { c in var b = st; b.personCohort[p] = c; return b }
+            }
+            if kinds == 1 { implied[p] = Int8(seen.firstIndex { $0 > 0 }!) }
+        }
+        // 3. Sizes: too many staff working one cohort's days. One of them joins it for good or stays off its days.
+        var counts = Array(repeating: 0, count: u.cohorts)
+        for p in 0..<n {
+            let c = st.personCohort[p] >= 0 ? st.personCohort[p] : implied[p]
+            if c >= 0 { counts[Int(c)] += 1 }
+        }
+        if sizesFit(counts) { return nil }
+        let small = cohortSizes.small
+        for c in counts.indices where counts[c] > small {
+            guard let p = (0..<n).first(where: { st.personCohort[$0] < 0 && implied[$0] == Int8(c) }) else { continue }
+            var join = st
+            join.personCohort[p] = Int8(c)
+            var stay = st
+            for t in 0..<days where st.dayCohort[t] == Int8(c) { for s in 0..<shifts { stay.off[p * slots + t * shifts + s] = true } }
+            return [join, stay]
+        }
+        return []
+    }
+
+    /// The final cohort of everyone: decided, implied by the days they work, then the
+    /// staff never on site fill the cohorts up to their sizes.
+    private func cohortsFilled(_ st: State, onSite x: [Bool]? = nil) -> [Int]? {
+        guard u.cohorts > 1 else { return nil }
+        var cohort = st.personCohort.map(Int.init)
+        if let x {
+            for p in 0..<n where cohort[p] < 0 {
+                if let slot = (0..<slots).first(where: { x[p * slots + $0] }) { cohort[p] = Int(st.dayCohort[slot / shifts]) }
+            }
+        }
+        var counts = Array(repeating: 0, count: u.cohorts)
+        for c in cohort where c >= 0 { counts[c] += 1 }
+        let (small, _, largeCount) = cohortSizes
+        // The cohorts already fullest take the larger size.
+        let order = counts.indices.sorted { counts[$0] > counts[$1] }
+        var target = Array(repeating: small, count: u.cohorts)
+        for c in order.prefix(largeCount) { target[c] += 1 }
+        for p in 0..<n where cohort[p] < 0 {
+            let c = (0..<u.cohorts).first { counts[$0] < target[$0] }!
+            cohort[p] = c
+            counts[c] += 1
+        }
+        return cohort
+    }
+}
