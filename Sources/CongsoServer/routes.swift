@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     DirectiveAPI.register(api)
     OnSiteAPI.register(api)
     PermitAPI.register(api)
+    RosterAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -44,5 +45,6 @@ func routes(_ app: Application) throws {
     DirectiveWeb.register(web)
     OnSiteWeb.register(web)
     PermitWeb.register(web)
+    RosterWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -69,5 +69,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateOnSite())
         app.migrations.add(CreateNotifications())
         app.migrations.add(CreatePermits())
+        app.migrations.add(CreateRosters())
     }
 }

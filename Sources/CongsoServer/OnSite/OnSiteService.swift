@@ -134,10 +134,14 @@ enum OnSiteService {
                           fresh.status == OnSiteRequest.Status.pending.rawValue else {
                         throw AppError.conflict("onsite.not_pending", "")
                     }
-                    let taken = try await OnSiteSlot.query(on: tx).filter(\.$orgID == request.orgID)
-                        .filter(\.$date == request.date).filter(\.$shift == request.shift).count()
+                    let slots = try await OnSiteSlot.query(on: tx).filter(\.$orgID == request.orgID)
+                        .filter(\.$date == request.date).filter(\.$shift == request.shift).all()
+                    // A published roster's people count too, unless their own approved request already holds a place.
+                    let rostered = try await rosteredWithoutRequest(org: request.orgID, date: request.date, shift: request.shift, on: tx)
+                    let taken = slots.count + rostered
                     guard taken < cap else { throw refusal(.capReached(cap: cap)) }
-                    try await OnSiteSlot(orgID: request.orgID, date: request.date, shift: request.shift, slot: taken + 1,
+                    // The next number after the highest: unique under racing approvals, whatever was freed before.
+                    try await OnSiteSlot(orgID: request.orgID, date: request.date, shift: request.shift, slot: (slots.map(\.slot).max() ?? 0) + 1,
                                          requestID: request.id!).create(on: tx)
                     fresh.status = OnSiteRequest.Status.approved.rawValue
                     fresh.decidedBy = actor.label
@@ -160,6 +164,16 @@ enum OnSiteService {
             }
         }
         throw AppError.conflict("conflict", "")
+    }
+
+    /// People a published roster puts on site in this unit and shift who hold no approved request of their own there.
+    static func rosteredWithoutRequest(org: UUID, date: String, shift: String, on db: any Database) async throws -> Int {
+        let rostered = try await RosterPublishedCell.query(on: db).filter(\.$unitID == org).filter(\.$date == date)
+            .filter(\.$shift == shift).all().map(\.staffID)
+        guard !rostered.isEmpty else { return 0 }
+        let requested = try await OnSiteRequest.query(on: db).filter(\.$orgID == org).filter(\.$date == date).filter(\.$shift == shift)
+            .filter(\.$status == OnSiteRequest.Status.approved.rawValue).all().map(\.staffID)
+        return Set(rostered).subtracting(requested).count
     }
 
     static func reject(_ request: OnSiteRequest, comment: String, actor: Actor, on db: any Database) async throws -> OnSiteRequest {

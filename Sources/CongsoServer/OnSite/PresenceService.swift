@@ -94,6 +94,9 @@ enum PresenceService {
             .filter(\.$status == OnSiteRequest.Status.approved.rawValue).all()
         var approvedKey: [String: OnSiteRequest] = [:]
         for r in approved { approvedKey["\(r.staffID)|\(r.shift)"] = r }
+        // A published roster is approval to be on site for its shifts.
+        let rostered = Set(try await RosterPublishedCell.query(on: db).filter(\.$date == date.value).filter(\.$unitPath =~ prefix).all()
+            .map { "\($0.staffID)|\($0.shift)" })
         let orgIDs = Array(Set(entries.map(\.orgID)))
         let orgs = try await Organization.query(on: db).filter(\.$id ~~ orgIDs).all()
         let people = try await StaffMember.query(on: db).filter(\.$id ~~ Array(Set(entries.map(\.staffID)))).all()
@@ -117,7 +120,7 @@ enum PresenceService {
                 }
                 for e in here {
                     let request = approvedKey["\(e.staffID)|\(shift.rawValue)"]
-                    if request == nil {
+                    if request == nil && !rostered.contains("\(e.staffID)|\(shift.rawValue)") {
                         breaches.append(Breach(kind: .noApproval, org: org, date: date.value, shift: shift.rawValue, staffID: e.staffID, count: here.count, cap: cap))
                     }
                     if policy.testRequired {

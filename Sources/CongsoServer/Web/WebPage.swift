@@ -18,6 +18,8 @@ struct PageContext<T: Encodable>: Encodable {
         let canOnSite: Bool
         let canPermits: Bool
         let canExceptions: Bool
+        let canRosters: Bool
+        let hasSchedule: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -46,6 +48,7 @@ enum WebPage {
                               canOnSite: a.has(.requestOnSite) || a.has(.approveOnSite),
                               canPermits: a.has(.requestPermits) || a.has(.approvePermits),
                               canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
+                              canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]

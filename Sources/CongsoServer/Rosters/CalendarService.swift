@@ -1,0 +1,135 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// "My schedule" and its iCalendar feed (RFC 5545): published roster shifts and approved
+/// on-site requests, behind a secret URL that the person can replace or revoke.
+enum CalendarService {
+    struct Entry: Sendable {
+        let id: UUID
+        let date: String
+        let shift: Shift
+        let unitID: UUID
+        let source: String   // "roster" or "request"
+    }
+
+    static func entries(staffID: UUID, from: LocalDate, days: Int = 62, on db: any Database) async throws -> [Entry] {
+        let cells = try await RosterService.schedule(staffID: staffID, from: from, days: days, on: db)
+        let requests = try await OnSiteRequest.query(on: db).filter(\.$staffID == staffID)
+            .filter(\.$status == OnSiteRequest.Status.approved.rawValue)
+            .filter(\.$date >= from.value).filter(\.$date <= from.adding(days: days).value).all()
+        var seen = Set<String>()
+        var out: [Entry] = []
+        for c in cells where seen.insert(c.date + c.shift).inserted {
+            out.append(Entry(id: c.id!, date: c.date, shift: Shift(rawValue: c.shift) ?? .morning, unitID: c.unitID, source: "roster"))
+        }
+        for r in requests where seen.insert(r.date + r.shift).inserted {
+            out.append(Entry(id: r.id!, date: r.date, shift: Shift(rawValue: r.shift) ?? .morning, unitID: r.orgID, source: "request"))
+        }
+        return out.sorted { ($0.date, $0.shift == .morning ? 0 : 1) < ($1.date, $1.shift == .morning ? 0 : 1) }
+    }
+
+    /// A new secret feed address; any earlier one stops working.
+    static func createFeed(actor: Actor, on db: any Database) async throws -> String {
+        guard let staffID = actor.staffID else { throw AppError.invalid("schedule.no_staff", "") }
+        // URL-safe: the secret sits in the feed's path.
+        let token = UserToken.generate().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let feed = CalendarFeed()
+        feed.staffID = staffID
+        feed.tokenHash = UserToken.hash(token)
+        try await db.transaction { tx in
+            try await revokeAll(staffID: staffID, on: tx)
+            try await feed.create(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "calendar.create", entityType: "calendarFeed", entityID: feed.id,
+                                          orgPath: actor.scope?.value ?? "/", summary: "calendar feed")
+        }
+        return token
+    }
+
+    static func revoke(actor: Actor, on db: any Database) async throws {
+        guard let staffID = actor.staffID else { throw AppError.invalid("schedule.no_staff", "") }
+        try await db.transaction { tx in
+            try await revokeAll(staffID: staffID, on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "calendar.revoke", entityType: "calendarFeed", entityID: nil,
+                                          orgPath: actor.scope?.value ?? "/", summary: "calendar feed revoked")
+        }
+    }
+
+    private static func revokeAll(staffID: UUID, on db: any Database) async throws {
+        try await CalendarFeed.query(on: db).filter(\.$staffID == staffID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: Date()).update()
+    }
+
+    static func hasFeed(staffID: UUID, on db: any Database) async throws -> Bool {
+        try await CalendarFeed.query(on: db).filter(\.$staffID == staffID).filter(\.$revokedAt == nil).count() > 0
+    }
+
+    /// The feed for a secret, or nil when it is unknown or revoked.
+    static func feed(token: String, on db: any Database) async throws -> String? {
+        guard let feed = try await CalendarFeed.query(on: db).filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil).first(),
+              let person = try await StaffMember.find(feed.staffID, on: db) else { return nil }
+        let list = try await entries(staffID: person.id!, from: LocalDate.of(Date()).adding(days: -31), days: 120, on: db)
+        let names = try await OrgService.names(Set(list.map(\.unitID)), on: db)
+        return ICalendar.render(name: person.fullName, entries: list.map {
+            ICalendar.Event(uid: "\($0.id.uuidString.lowercased())@congso", date: LocalDate($0.date)!, shift: $0.shift,
+                            summary: $0.shift == .morning ? "Làm việc tại trụ sở (sáng)" : "Làm việc tại trụ sở (chiều)",
+                            location: names[$0.unitID] ?? "",
+                            description: $0.source == "roster" ? "Theo lịch luân phiên đã công bố" : "Theo đề nghị làm việc tại trụ sở đã duyệt")
+        })
+    }
+}
+
+/// Writes RFC 5545 text: CRLF line ends, escaped text, lines folded at 75 octets.
+enum ICalendar {
+    struct Event { let uid: String; let date: LocalDate; let shift: Shift; let summary: String; let location: String; let description: String }
+
+    /// Office hours of a shift, Hanoi time (UTC+7, no daylight saving).
+    static func hours(_ s: Shift) -> (start: (Int, Int), end: (Int, Int)) {
+        s == .morning ? ((7, 30), (11, 30)) : ((13, 30), (17, 0))
+    }
+
+    static func render(name: String, entries: [Event], now: Date = Date()) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Congso//Lich lam viec//VI", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                     "X-WR-CALNAME:" + escape("Lịch làm việc — " + name), "X-WR-TIMEZONE:Asia/Ho_Chi_Minh"]
+        let stamp = utc(now)
+        for e in entries {
+            let (start, end) = hours(e.shift)
+            lines += ["BEGIN:VEVENT", "UID:" + e.uid, "DTSTAMP:" + stamp,
+                      "DTSTART:" + utc(e.date, start), "DTEND:" + utc(e.date, end),
+                      "SUMMARY:" + escape(e.summary), "LOCATION:" + escape(e.location), "DESCRIPTION:" + escape(e.description),
+                      "TRANSP:OPAQUE", "END:VEVENT"]
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func utc(_ date: LocalDate, _ time: (Int, Int)) -> String {
+        utc(date.start.addingTimeInterval(Double(time.0 * 3600 + time.1 * 60)))
+    }
+
+    static func utc(_ instant: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f.string(from: instant)
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Folds after at most 75 octets without splitting a UTF-8 character.
+    static func fold(_ line: String) -> String {
+        var out = "", width = 0
+        for ch in line {
+            let size = String(ch).utf8.count
+            if width + size > 75 { out += "\r\n "; width = 1 }
+            out.append(ch)
+            width += size
+        }
+        return out
+    }
+}

@@ -1,0 +1,146 @@
+"""Real-browser test of roster planning (issue 4): the head of Hoàng Mai generates a
+two-week roster for the district's Home Affairs office from the rules in force, reads the
+grid, has a hand edit refused with the reason and another accepted, publishes, edits and
+republishes; a staff member finds the shifts on "my schedule" and in a calendar feed that
+the Python `icalendar` package parses, until the feed is revoked. Needs a running server
+with fresh demo data (BASE_URL)."""
+import datetime
+import urllib.error
+import urllib.request
+
+import icalendar
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_onsite import api, token
+from test_web import BASE, check_page, sign_in, browser  # noqa: F401  (fixture)
+
+UNIT = "Q08-P2"   # Phòng Nội vụ quận Hoàng Mai: 1/2 on site under 17/CT-UBND (Hoàng Mai)
+
+
+def monday_after(days):
+    d = datetime.date.today() + datetime.timedelta(days=days)
+    return d + datetime.timedelta(days=(7 - d.weekday()) % 7)
+
+
+def wait_flash(browser, css=".flash"):
+    return WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, css))).text
+
+
+def submit_confirmed(browser, button_id):
+    browser.find_element(By.ID, button_id).click()
+    WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+
+
+def test_plan_edit_publish_and_follow(browser):
+    # Well clear of the days the on-site test uses, and a different fortnight per browser width.
+    start = monday_after(14 if browser.name_for_shots == "desktop" else 28)
+    head = token("head.hoangmai@congso.vn")
+    status, users = api("GET", "/api/v1/users?q=staff.hoangmai", head)
+    staff_member = users["items"][0]["staffId"]
+    status, people = api("GET", f"/api/v1/staff?org={UNIT}&per=100", head)
+    members = [p for p in people["items"] if p["orgCode"] == UNIT and p["status"] not in ("onLeave", "isolating")]
+    # One colleague goes on leave: the roster must leave them out, and an edit that brings them in is refused.
+    away = next(p for p in members if p["id"] != staff_member)
+    status, body = api("PATCH", f"/api/v1/staff/{away['id']}", head, {"status": "onLeave"})
+    assert status == 200, body
+    try:
+        run(browser, start, away)
+    finally:
+        api("PATCH", f"/api/v1/staff/{away['id']}", head, {"status": away["status"]})
+
+
+def run(browser, start, away):
+    # 1. The head generates a draft for the unit over two weeks.
+    sign_in(browser, "head.hoangmai@congso.vn")
+    browser.get(BASE + "/rosters")
+    check_page(browser, "40-rosters")
+    Select(browser.find_element(By.ID, "org")).select_by_value(UNIT)
+    browser.execute_script(f"document.getElementById('start').value='{start.isoformat()}';")
+    days = browser.find_element(By.ID, "days")
+    days.clear()
+    days.send_keys("14")
+    browser.find_element(By.ID, "generate").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "grid")))
+    assert "Đã lập lịch nháp" in wait_flash(browser)
+    roster_url = browser.current_url.split("?")[0]
+    assert browser.find_element(By.ID, "roster-status").text == "Bản nháp"
+    grid = browser.find_element(By.ID, "grid")
+    rows = grid.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 4
+    assert len(rows[0].find_elements(By.CSS_SELECTOR, "td:not(.sum)")) == 28   # 14 days × 2 shifts
+    away_row = next(r for r in rows if away["fullName"] in r.text)
+    assert not away_row.find_elements(By.CSS_SELECTOR, "td.on"), "someone on leave was rostered"
+    check_page(browser, "41-roster-grid")
+
+    # 2. A hand edit that brings in the person on leave is refused, with the reason.
+    first_on = grid.find_element(By.CSS_SELECTOR, "td.on a")
+    first_on.click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "swap-form")))
+    check_page(browser, "42-roster-shift")
+    shift_url = browser.current_url
+    browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
+    browser.find_element(By.ID, "in-" + away["id"]).click()
+    browser.find_element(By.ID, "swap").click()
+    refusal = wait_flash(browser, ".flash.error")
+    assert "vắng" in refusal and away["fullName"] in refusal, refusal
+    check_page(browser, "43-roster-edit-refused")
+
+    # 3. A fair replacement (the list starts with whoever has fewest shifts) is accepted.
+    browser.get(shift_url)
+    browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
+    browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
+    browser.find_element(By.ID, "swap").click()
+    assert wait_flash(browser) == "Đã đổi người trong ca."
+
+    # 4. Publish: everyone on the roster is told.
+    submit_confirmed(browser, "publish")
+    assert "Đã công bố lịch" in wait_flash(browser)
+    assert browser.find_element(By.ID, "roster-status").text == "Đã công bố"
+    check_page(browser, "44-roster-published")
+
+    # 5. Another edit shows as unpublished; republishing names only the two people it moved.
+    browser.find_element(By.CSS_SELECTOR, "#grid td.on a").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "swap-form")))
+    browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
+    browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
+    browser.find_element(By.ID, "swap").click()
+    wait_flash(browser)
+    assert browser.find_element(By.ID, "unpublished").is_displayed()
+    submit_confirmed(browser, "publish")
+    flash = wait_flash(browser)
+    assert "Đã công bố lịch" in flash and ": 2/" in flash, flash
+
+    # 6. A member of the unit sees the shifts and subscribes to them.
+    sign_in(browser, "staff.hoangmai@congso.vn")
+    browser.get(f"{BASE}/schedule?from={start.isoformat()}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#schedule tbody tr")
+    assert rows, "the published roster gives no shift"
+    assert "Lịch luân phiên đã công bố" in rows[0].text
+    browser.find_element(By.ID, "feed-create").click()
+    url = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "feed-url"))).text
+    check_page(browser, "45-my-schedule")
+    with urllib.request.urlopen(url) as res:
+        assert res.headers["Content-Type"].startswith("text/calendar")
+        calendar = icalendar.Calendar.from_ical(res.read())
+    events = [e for e in calendar.walk("VEVENT")]
+    in_period = [e for e in events if start <= e.decoded("DTSTART").date() <= start + datetime.timedelta(days=13)]
+    assert len(in_period) == len(rows), (len(in_period), len(rows))
+    for e in in_period:
+        begin, end = e.decoded("DTSTART"), e.decoded("DTEND")
+        assert begin.tzinfo is not None and end > begin
+        assert str(e.get("SUMMARY")).startswith("Làm việc tại trụ sở")
+    # Revoked: the address answers 404 from then on.
+    submit_confirmed(browser, "feed-revoke")
+    wait_flash(browser)
+    try:
+        urllib.request.urlopen(url)
+        raise AssertionError("a revoked feed still answers")
+    except urllib.error.HTTPError as e:
+        assert e.code == 404
+
+    # The head's list shows the roster as published.
+    sign_in(browser, "head.hoangmai@congso.vn")
+    browser.get(roster_url)
+    assert browser.find_element(By.ID, "roster-status").text == "Đã công bố"
