@@ -6,7 +6,8 @@ import Vapor
 import VaporTesting
 
 @Suite struct RosterServerTests {
-    /// HK-NV with 6 staff under a 1/2 directive (cap 3); Bình is on leave; staff.hk is An.
+    /// HK-NV with 6 staff under a 1/2 directive (cap 3); Bình is on leave; staff.hk is An, who
+    /// has an approved request to be on site on futureDay's morning.
     func setUp(_ app: Application) async throws -> Fixture {
         let f = try await Fixture.make(app)
         try await f.directive(app, number: "1/2", over: f.city, DirectiveRules(maxOnSiteShare: Fraction(1, 2), minOnDutyPerShift: 1))
@@ -14,6 +15,9 @@ import VaporTesting
         f.hkPerson2.status = StaffStatus.onLeave.rawValue
         try await f.hkPerson2.save(on: app.db)
         try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
+        let request = try await OnSiteService.create(.init(staffID: f.hkPerson.id, date: futureDay.value, shift: "morning", reason: "officeDuty"),
+                                                     actor: .commandLine(), on: app.db)
+        _ = try await OnSiteService.approve(request, comment: "", actor: .commandLine(), on: app.db)
         return f
     }
 
@@ -33,17 +37,23 @@ import VaporTesting
             let cells = roster.cells ?? []
             #expect(cells.count == 3 * 2 * 7)   // cap 3 in every shift
             #expect(!cells.contains { $0.staffId == f.hkPerson2.id })   // on leave
-            // 42 shifts over the 5 present: 8 or 9 each. The spread counts all 6 of the unit's staff,
-            // the one on leave too, so the optimum is 9 − 0.
-            #expect(roster.units.count == 1 && roster.units[0].optimal && roster.units[0].spread == 9)
+            #expect(cells.contains { $0.staffId == f.hkPerson.id && $0.date == futureDay.value && $0.shift == "morning" })   // approved request
+            // 42 shifts over the 5 present: 8 or 9 each, so the optimum spread is 1.
+            #expect(roster.units.count == 1 && roster.units[0].optimal && roster.units[0].spread == 1)
 
-            // Swapping in the person on leave is refused with the rule.
-            let first = cells[0]
+            // Taking An off the morning she must work is refused with the rule and her name.
+            let mustCell = cells.first { $0.staffId == f.hkPerson.id && $0.date == futureDay.value && $0.shift == "morning" }!
+            let comer = Set(cells.map(\.staffId)).subtracting(cells.filter { $0.date == mustCell.date && $0.shift == "morning" }.map(\.staffId)).first!
             let refused = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
-                                             json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: f.hkPerson2.id))
+                                             json: RosterService.SwapInput(date: mustCell.date, shift: "morning", out: f.hkPerson.id, in: comer))
             #expect(refused.status == .conflict)
-            #expect(try refused.content.decode(ErrorBody.self).error.code == "roster.rule.unavailable")
-            // Someone already there cannot come twice; a stranger from another unit cannot come at all.
+            let refusal = try refused.content.decode(ErrorBody.self).error
+            #expect(refusal.code == "roster.rule.must" && refusal.message.contains("Nguyễn Văn An"))
+            // The person on leave is not in the roster; someone already there cannot come twice; nor a stranger.
+            let first = cells.first { $0.staffId != f.hkPerson.id }!
+            let away = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
+                                          json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: f.hkPerson2.id))
+            #expect(try away.content.decode(ErrorBody.self).error.code == "roster.not_available")
             let twin = cells.first { $0.date == first.date && $0.shift == first.shift && $0.staffId != first.staffId }!
             let twice = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
                                            json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: twin.staffId))
@@ -61,15 +71,15 @@ import VaporTesting
 
             // An edit between two others: republishing tells nobody with an account.
             let anID = f.hkPerson.id!
-            let (date, shift, out, comer) = try #require(swapCandidate(cells, avoiding: anID, onLeave: f.hkPerson2.id!))
+            let (date, shift, out, other) = try #require(swapCandidate(cells, avoiding: anID, onLeave: f.hkPerson2.id!))
             let edited = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
-                                            json: RosterService.SwapInput(date: date, shift: shift, out: out, in: comer))
+                                            json: RosterService.SwapInput(date: date, shift: shift, out: out, in: other))
             #expect(edited.status == .ok)
             #expect(try edited.content.decode(RosterDTO.self).unpublishedChanges)
             let p2 = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(lead)).content.decode(PublishDTO.self)
             #expect(p2.changedStaff == 2 && p2.notified == 0 && p2.roster.version == 2)
             let an = try await User.query(on: app.db).filter(\.$email == "staff.hk@t.vn").first()!
-            #expect(try await AppNotification.query(on: app.db).filter(\.$userID == an.id!).count() == 1)
+            #expect(try await AppNotification.query(on: app.db).filter(\.$userID == an.id!).filter(\.$kind == "notif.roster_published").count() == 1)
 
             // An sees the published shifts.
             let staff = try await app.token("staff.hk@t.vn")
@@ -107,6 +117,9 @@ import VaporTesting
             // Bad input is named.
             let badDays = try await generate(app, lead, days: 40)
             #expect(try badDays.content.decode(ErrorBody.self).error.code == "roster.days_invalid")
+            let two = try await app.send(.POST, "/api/v1/rosters", headers: app.bearer(lead),
+                                         json: RosterService.GenerateInput(org: "HK-NV", start: futureDay.value, days: 2, perShift: 2))
+            #expect(try two.content.decode(RosterDTO.self).cells?.count == 2 * 2 * 2)
             let badOrg = try await app.send(.POST, "/api/v1/rosters", headers: app.bearer(lead), json: ["start": futureDay.value])
             #expect(try badOrg.content.decode(ErrorBody.self).error.code == "roster.org_missing")
             #expect(try await app.send(.POST, "/api/v1/rosters", headers: app.bearer(lead), json: ["org": "HK-NV", "start": "26/07/2021"]).status

@@ -41,17 +41,26 @@ def test_plan_edit_publish_and_follow(browser):
     staff_member = users["items"][0]["staffId"]
     status, people = api("GET", f"/api/v1/staff?org={UNIT}&per=100", head)
     members = [p for p in people["items"] if p["orgCode"] == UNIT and p["status"] not in ("onLeave", "isolating")]
-    # One colleague goes on leave: the roster must leave them out, and an edit that brings them in is refused.
-    away = next(p for p in members if p["id"] != staff_member)
+    # One colleague goes on leave: the roster leaves them out. Another has an approved request
+    # to be on site on the second morning: the roster keeps them there, and an edit that takes
+    # them off is refused with the reason.
+    away, must = [p for p in members if p["id"] != staff_member][:2]
     status, body = api("PATCH", f"/api/v1/staff/{away['id']}", head, {"status": "onLeave"})
     assert status == 200, body
+    second = (start + datetime.timedelta(days=1)).isoformat()
+    lead = token("lead.hoangmai@congso.vn")
+    status, request = api("POST", "/api/v1/onsite-requests", lead,
+                          {"staffId": must["id"], "date": second, "shift": "morning", "reason": "officeDuty"})
+    assert status == 201, request
+    status, body = api("POST", f"/api/v1/onsite-requests/{request['id']}/approve", head, {"comment": "Trực một cửa"})
+    assert status == 200, body
     try:
-        run(browser, start, away)
+        run(browser, start, away, must)
     finally:
         api("PATCH", f"/api/v1/staff/{away['id']}", head, {"status": away["status"]})
 
 
-def run(browser, start, away):
+def run(browser, start, away, must):
     # 1. The head generates a draft for the unit over two weeks.
     sign_in(browser, "head.hoangmai@congso.vn")
     browser.get(BASE + "/rosters")
@@ -70,26 +79,28 @@ def run(browser, start, away):
     rows = grid.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert len(rows) >= 4
     assert len(rows[0].find_elements(By.CSS_SELECTOR, "td:not(.sum)")) == 28   # 14 days × 2 shifts
-    away_row = next(r for r in rows if away["fullName"] in r.text)
-    assert not away_row.find_elements(By.CSS_SELECTOR, "td.on"), "someone on leave was rostered"
+    assert not [r for r in rows if away["fullName"] in r.text], "someone on leave was rostered"
     check_page(browser, "41-roster-grid")
 
-    # 2. A hand edit that brings in the person on leave is refused, with the reason.
-    first_on = grid.find_element(By.CSS_SELECTOR, "td.on a")
-    first_on.click()
+    # 2. Taking the person with an approved request off their morning is refused, with the reason.
+    href = grid.find_element(By.CSS_SELECTOR, "td a").get_attribute("href")
+    unit = href.split("unit=")[1].split("&")[0]
+    second = (start + datetime.timedelta(days=1)).isoformat()
+    shift_url = f"{roster_url}/shift?unit={unit}&date={second}&shift=morning"
+    browser.get(shift_url)
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "swap-form")))
+    assert away["fullName"] in browser.find_element(By.ID, "away-all").text
     check_page(browser, "42-roster-shift")
-    shift_url = browser.current_url
-    browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
-    browser.find_element(By.ID, "in-" + away["id"]).click()
+    browser.find_element(By.ID, "out-" + must["id"]).click()
+    browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
     browser.find_element(By.ID, "swap").click()
     refusal = wait_flash(browser, ".flash.error")
-    assert "vắng" in refusal and away["fullName"] in refusal, refusal
+    assert "phải có mặt" in refusal and must["fullName"] in refusal, refusal
     check_page(browser, "43-roster-edit-refused")
 
     # 3. A fair replacement (the list starts with whoever has fewest shifts) is accepted.
     browser.get(shift_url)
-    browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
+    next(r for r in browser.find_elements(By.CSS_SELECTOR, "input[name=out]") if r.get_attribute("value") != must["id"]).click()
     browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
     browser.find_element(By.ID, "swap").click()
     assert wait_flash(browser) == "Đã đổi người trong ca."

@@ -43,6 +43,13 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
         return cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
     }
 
+    /// 1 = Sunday … 7 = Saturday, as Foundation counts, in Hanoi.
+    public var weekday: Int {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = Self.timeZone
+        return cal.component(.weekday, from: start)
+    }
+
     public func adding(days: Int) -> LocalDate {
         LocalDate.of(start.addingTimeInterval(Double(days) * 86_400 + 3_600))
     }

@@ -13,6 +13,8 @@ enum RosterService {
         var cohorts: Int?
         var maxConsecutiveOnSiteDays: Int?
         var requiredSkill: String?
+        /// People on site per shift; at most the cap, at least the minimum on duty. Default: the cap.
+        var perShift: Int?
     }
 
     static let maxStaff = 20_000
@@ -20,7 +22,7 @@ enum RosterService {
 
     /// Builds the v1 problem for every unit with staff in the org's subtree.
     static func problem(for org: Organization, start: LocalDate, days: Int, cohorts: Int?, maxRun: Int?, skill: String?,
-                        on db: any Database) async throws -> (RosterInput, [UUID: Organization]) {
+                        perShift: Int? = nil, on db: any Database) async throws -> (RosterInput, [UUID: Organization]) {
         let people = try await StaffMember.query(on: db).join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
             .filter(Organization.self, \.$path =~ org.path).sort(\.$sortKey).limit(maxStaff + 1).all()
         guard people.count <= maxStaff else { throw AppError.invalid("roster.too_big", String(maxStaff)) }
@@ -47,12 +49,23 @@ enum RosterService {
                 minimum[unit.id!] = max(minimum[unit.id!] ?? 0, policy.minOnDuty.value)
             }
         }
+        // People on leave or isolating cannot come at all: they stay out of the roster (and out of
+        // its spread), though they still count in the headcount the cap is a share of.
+        func away(_ p: StaffMember) -> Bool { p.status == StaffStatus.onLeave.rawValue || p.status == StaffStatus.isolating.rawValue }
+        let present = people.filter { !away($0) }
+        var available: [UUID: Int] = [:]
+        for p in present { available[p.$org.id, default: 0] += 1 }
         let k = cohorts.flatMap { $0 > 1 ? $0 : nil }
         let wanted = skill.map { VietnameseText.fold($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let rosterUnits = units.map { u in
-            RosterInput.Unit(id: u.id!.uuidString, maxOnSiteShare: 1, minOnDuty: min(minimum[u.id!] ?? 1, demand[u.id!] ?? 1),
-                             demand: demand[u.id!], requiredSkills: wanted.map { [$0] },
-                             cohorts: k.map { min($0, counts[u.id!] ?? 1) })
+            let id = u.id!
+            let least = min(minimum[id] ?? 1, demand[id] ?? 1)
+            // The planner's choice within [minimum, cap], then no more than who is there; never
+            // below the minimum, so a unit short of people shows as infeasible rather than quietly thin.
+            let chosen = max(least, min(perShift ?? .max, demand[id] ?? 1, available[id] ?? 0))
+            return RosterInput.Unit(id: id.uuidString, maxOnSiteShare: 1, minOnDuty: least, demand: chosen,
+                                    requiredSkills: wanted.map { [$0] },
+                                    cohorts: k.map { min($0, max(1, available[id] ?? 1)) })
         }
         // Who must be on site: approved requests in the period.
         let approved = try await OnSiteRequest.query(on: db).filter(\.$orgPath =~ org.path)
@@ -60,12 +73,10 @@ enum RosterService {
             .filter(\.$date >= start.value).filter(\.$date <= end.value).all()
         var must: [UUID: [RosterInput.When]] = [:]
         for r in approved { must[r.staffID, default: []].append(.init(date: r.date, shift: r.shift)) }
-        let allDays = (0..<days).map { RosterInput.When(date: start.adding(days: $0).value) }
-        let staff = people.map { p in
-            let away = p.status == StaffStatus.onLeave.rawValue || p.status == StaffStatus.isolating.rawValue
+        let staff = present.map { p in
             let skills = p.skills.split(separator: ";").map { VietnameseText.fold(String($0)) }
             return RosterInput.Staff(id: p.id!.uuidString, unit: p.$org.id.uuidString, skills: skills.isEmpty ? nil : skills,
-                                     unavailable: away ? allDays : nil, mustBeOnSite: must[p.id!])
+                                     unavailable: nil, mustBeOnSite: must[p.id!])
         }
         let input = RosterInput(start: start.value, days: days, shifts: shifts, maxConsecutiveOnSiteDays: maxRun,
                                 units: rosterUnits, staff: staff)
@@ -82,8 +93,10 @@ enum RosterService {
         guard (1...31).contains(days) else { throw AppError.invalid("roster.days_invalid", String(days)) }
         if let k = input.cohorts, !(1...4).contains(k) { throw AppError.invalid("roster.cohorts_invalid", String(k)) }
         if let run = input.maxConsecutiveOnSiteDays, !(1...31).contains(run) { throw AppError.invalid("roster.run_invalid", String(run)) }
+        if let n = input.perShift, !(1...1000).contains(n) { throw AppError.invalid("roster.per_shift_invalid", String(n)) }
         let (problemInput, _) = try await problem(for: org, start: start, days: days, cohorts: input.cohorts,
-                                                  maxRun: input.maxConsecutiveOnSiteDays, skill: input.requiredSkill, on: db)
+                                                  maxRun: input.maxConsecutiveOnSiteDays, skill: input.requiredSkill,
+                                                  perShift: input.perShift, on: db)
         let problem: RosterProblem
         do { problem = try RosterProblem(problemInput) } catch let e as RosterInputError {
             throw AppError.invalid("roster.input_invalid", e.problems.prefix(3).joined(separator: "; "))
@@ -208,6 +221,10 @@ enum RosterService {
         }
         let problem = try decodedProblem(roster)
         guard let newcomer = problem.staff.first(where: { $0.id == inID.uuidString }), newcomer.unit == leaving.unitID.uuidString else {
+            // Left out of the roster because away for the whole period, or from elsewhere.
+            if let person = try await StaffMember.find(inID, on: db), person.$org.id == leaving.unitID {
+                throw AppError.invalid("roster.not_available", person.fullName)
+            }
             throw AppError.invalid("roster.other_unit", "")
         }
         guard !all.contains(where: { $0.staffID == inID && $0.date == date.value && $0.shift == shift }) else {

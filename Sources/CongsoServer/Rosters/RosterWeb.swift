@@ -68,8 +68,7 @@ enum RosterWeb {
         }
         // Plans usually start on the coming Monday.
         let today = LocalDate.of(Date())
-        let weekday = Calendar(identifier: .gregorian).component(.weekday, from: today.start)
-        let monday = today.adding(days: (9 - weekday) % 7)
+        let monday = today.adding(days: (9 - today.weekday) % 7)
         let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: paged.pageCount)
         let data = IndexData(rows: rows, hasRows: !rows.isEmpty, total: paged.total, canPlan: canPlan, orgs: orgs,
                              start: form?.start ?? monday.value, days: form?.days ?? 14, error: error,
@@ -89,13 +88,15 @@ enum RosterWeb {
         var cohorts: String?
         var maxConsecutiveOnSiteDays: String?
         var requiredSkill: String?
+        var perShift: String?
 
         var input: RosterService.GenerateInput {
             func int(_ s: String?) -> Int? { s.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
             return .init(org: org, start: start, days: int(days) ?? (days?.isEmpty == false ? -1 : nil),
                          cohorts: int(cohorts).flatMap { $0 > 1 ? $0 : nil },
                          maxConsecutiveOnSiteDays: int(maxConsecutiveOnSiteDays),
-                         requiredSkill: requiredSkill?.trimmingCharacters(in: .whitespaces))
+                         requiredSkill: requiredSkill?.trimmingCharacters(in: .whitespaces),
+                         perShift: int(perShift) ?? (perShift.map { $0.trimmingCharacters(in: .whitespaces).isEmpty } == false ? -1 : nil))
         }
     }
 
@@ -116,7 +117,7 @@ enum RosterWeb {
     struct Column: Encodable { let date: String; let shift: String; let label: String; let firstOfDay: Bool }
     struct Day: Encodable { let label: String; let weekday: String; let weekend: Bool }
     struct GridCell: Encodable { let on: Bool; let href: String; let label: String; let firstOfDay: Bool }
-    struct GridRow: Encodable { let name: String; let position: String; let cohort: String; let shifts: Int; let cells: [GridCell] }
+    struct GridRow: Encodable { let name: String; let position: String; let cohort: String?; let shifts: Int; let cells: [GridCell] }
     struct UnitLink: Encodable { let id: String; let name: String; let spread: Int; let current: Bool; let trouble: Bool }
     struct Problem: Encodable { let text: String }
     struct ShowData: Encodable {
@@ -147,7 +148,7 @@ enum RosterWeb {
     }
 
     static func weekday(_ d: LocalDate, _ req: Request) -> (String, Bool) {
-        let w = Calendar(identifier: .gregorian).component(.weekday, from: d.start)
+        let w = d.weekday
         return (req.t("weekday.\(w)"), w == 1 || w == 7)
     }
 
@@ -198,7 +199,7 @@ enum RosterWeb {
                                     label: label, firstOfDay: c.firstOfDay)
                 }
                 rows.append(GridRow(name: p.fullName, position: p.position,
-                                    cohort: report.cohorts[p.id!.uuidString].map { String(UnicodeScalar(UInt8(65 + $0))) } ?? "",
+                                    cohort: report.cohorts[p.id!.uuidString].map { String(UnicodeScalar(UInt8(65 + $0))) },
                                     shifts: count, cells: gridCells))
             }
         }
@@ -223,7 +224,7 @@ enum RosterWeb {
 
     // MARK: - One shift: who is on site, and who could take a place
 
-    struct Person: Encodable { let id: String; let name: String; let shifts: Int; let note: String }
+    struct Person: Encodable { let id: String; let name: String; let shifts: Int; let note: String? }
     struct ShiftData: Encodable {
         let id: String
         let unit: String
@@ -234,6 +235,8 @@ enum RosterWeb {
         let shiftLabel: String
         let onSite: [Person]
         let others: [Person]
+        let away: String
+        let hasAway: Bool
         let canSwap: Bool
         let back: String
     }
@@ -262,16 +265,20 @@ enum RosterWeb {
         var onSite: [Person] = [], others: [Person] = []
         for p in people {
             let s = staff.first { $0.id == p.id!.uuidString }
-            let note = away(s) ? req.t("rosters_note_away") : must(s) ? req.t("rosters_note_must") : ""
+            let note: String? = away(s) ? req.t("rosters_note_away") : must(s) ? req.t("rosters_note_must") : nil
             let person = Person(id: p.id!.uuidString, name: p.fullName, shifts: counts[p.id!] ?? 0, note: note)
             if here.contains(p.id!) { onSite.append(person) } else { others.append(person) }
         }
         // Fewest shifts first: the fairest replacement leads the list.
-        others.sort { ($0.note.isEmpty ? 0 : 1, $0.shifts) < ($1.note.isEmpty ? 0 : 1, $1.shifts) }
+        others.sort { ($0.note == nil ? 0 : 1, $0.shifts) < ($1.note == nil ? 0 : 1, $1.shifts) }
+        // Staff away for the whole period are not in the roster; say so rather than leave them out silently.
+        let rostered = Set(people.compactMap(\.id))
+        let awayAll = try await StaffMember.query(on: req.db).filter(\.$org.$id == unitID).sort(\.$sortKey).all()
+            .filter { !rostered.contains($0.id!) }.map(\.fullName)
         let names = try await OrgService.names([unitID], on: req.db)
         let data = ShiftData(id: roster.id!.uuidString, unit: names[unitID] ?? "", unitID: unitID.uuidString, date: date.value,
                              dateLabel: date.vietnamese, shift: shift.rawValue, shiftLabel: req.t("shift." + shift.rawValue),
-                             onSite: onSite, others: others, canSwap: actor.may(.planRosters, on: OrgPath(roster.orgPath)),
+                             onSite: onSite, others: others, away: awayAll.joined(separator: ", "), hasAway: !awayAll.isEmpty, canSwap: actor.may(.planRosters, on: OrgPath(roster.orgPath)),
                              back: "/rosters/\(roster.id!)?unit=\(unitID)")
         return try await WebPage.render(req, "rosters/shift", title: req.t("rosters_shift_title"), nav: "rosters", data: data)
     }
