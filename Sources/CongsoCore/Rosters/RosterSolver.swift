@@ -53,14 +53,14 @@ public enum RosterSolver {
         let count = problem.units.count
         var results = [UnitOutcome?](repeating: nil, count: count)
         let workers = max(1, min(options.threads, count))
+        let queue = WorkQueue(count: count, chunk: max(1, min(32, count / (workers * 16))))
         results.withUnsafeMutableBufferPointer { out in
             let slots = DisjointWrites(out)
-            // Units are independent; workers take them interleaved so big and small units mix.
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < count {
-                    slots.buffer[i] = solveUnit(problem.units[i], options: options)
-                    i += workers
+            // Units are independent. Workers take the next few from a shared queue, so a unit
+            // whose search runs long does not leave the other core idle at the end.
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let range = queue.next() {
+                    for i in range { slots.buffer[i] = solveUnit(problem.units[i], options: options) }
                 }
             }
         }
@@ -78,6 +78,21 @@ public enum RosterSolver {
                               solveMillis: millis, searchNodes: nodes)
     }
 
+    /// Hands out consecutive ranges of unit indices to workers.
+    final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var at = 0
+        let count: Int, chunk: Int
+        init(count: Int, chunk: Int) { self.count = count; self.chunk = chunk }
+        func next() -> Range<Int>? {
+            lock.lock(); defer { lock.unlock() }
+            guard at < count else { return nil }
+            let r = at..<min(count, at + chunk)
+            at = r.upperBound
+            return r
+        }
+    }
+
     /// Workers write to distinct indices only, so sharing the buffer is safe.
     struct DisjointWrites: @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<UnitOutcome?>
@@ -90,7 +105,24 @@ public enum RosterSolver {
         var nodes: Int
     }
 
+    /// CONGSO_ROSTER_TRACE=MS prints every unit that takes at least MS milliseconds (for tuning).
+    static let traceMillis = ProcessInfo.processInfo.environment["CONGSO_ROSTER_TRACE"].flatMap(Double.init)
+
     static func solveUnit(_ unit: RosterProblem.UnitProblem, options: Options) -> UnitOutcome {
+        guard let limit = traceMillis else { return solveUnitUntraced(unit, options: options) }
+        let began = DispatchTime.now().uptimeNanoseconds
+        let out = solveUnitUntraced(unit, options: options)
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
+        if ms >= limit {
+            let line = "unit \(unit.id): \(unit.count) staff, demand \(unit.demand), cohorts \(unit.cohorts), skills \(unit.requiredSkills.count), "
+                + "run \(unit.maxRun.map(String.init) ?? "-"): \(Int(ms)) ms, \(out.nodes) nodes, spread \(out.roster.map { String($0.spread) } ?? "-"), "
+                + "proven \(out.roster?.optimal ?? false)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        return out
+    }
+
+    static func solveUnitUntraced(_ unit: RosterProblem.UnitProblem, options: Options) -> UnitOutcome {
         var solver = UnitSolver(unit, nodeBudget: options.nodeBudget)
         var problems = solver.slotProblems()
         if problems.isEmpty {

@@ -140,9 +140,15 @@ struct UnitSolver {
         guard let start = lowest else { return nil }
         var proven = true
         for s in start...slots {
+            var tries = 0
             for lo in lows(spread: s, total: total) where cohortDaysFit(lo: lo, hi: lo + s) {
-                // Once the budget is spent, what remains only looks for some roster, briefly.
-                let limit = proven ? nodeBudget : nodes + 1_000
+                // Once the budget is spent, what remains only looks for some roster, briefly: the two
+                // likeliest lowest counts of each spread, and never past twice the budget in all.
+                if !proven {
+                    tries += 1
+                    if tries > 2 || nodes > 2 * nodeBudget { break }
+                }
+                let limit = proven ? nodeBudget : nodes + 300
                 budgetSpent = false
                 if let (x, state) = dive(root, lo: lo, hi: lo + s) ?? searchLimited(root, lo: lo, hi: lo + s, limit: limit) {
                     return Result(onSite: x, cohorts: u.cohorts > 1 ? cohortsFilled(state, onSite: x) : nil,
@@ -277,6 +283,13 @@ struct UnitSolver {
                 return ua != ub ? ua > ub : a < b
             }
             for block in [1, 2] where block == 1 || (u.maxRun ?? days) >= block {
+                // First, people placed where their absences and obligations fit the day pattern.
+                for largeFirst in [true, false] {
+                    var st = root
+                    for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block) % u.cohorts) }
+                    if fitDeal(&st, largeFirst: largeFirst), let found = tryGuess(st, lo: lo, hi: hi) { return found }
+                    if u.cohorts * cohortSizes.small == n { break }   // all cohorts the same size: one try is enough
+                }
                 for deal in [false, true] {
                     var st = root
                     for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block) % u.cohorts) }
@@ -305,6 +318,55 @@ struct UnitSolver {
             }
         }
         return tryGuess(st, lo: lo, hi: hi)
+    }
+
+    /// Places everyone in a cohort for a fixed day pattern: people who must work a day join
+    /// its cohort; skill holders are shared out; the rest go where their absences hurt least,
+    /// the most particular first, within the cohort sizes. False when the pattern cannot hold.
+    private func fitDeal(_ st: inout State, largeFirst: Bool) -> Bool {
+        let k = u.cohorts
+        let (small, _, largeCount) = cohortSizes
+        var size = Array(repeating: small, count: k)
+        for i in 0..<largeCount { size[largeFirst ? i : k - 1 - i] += 1 }
+        var members = Array(repeating: 0, count: k)
+        var holders = Array(repeating: Array(repeating: 0, count: k), count: holds.count)
+        var cost = Array(repeating: Array(repeating: 0, count: k), count: n)
+        var forced = Array(repeating: Int8(-1), count: n)
+        for p in 0..<n {
+            for slot in 0..<slots {
+                let c = st.dayCohort[slot / shifts]
+                guard c >= 0 else { continue }
+                if st.off[p * slots + slot] { cost[p][Int(c)] += 1 }
+                if st.on[p * slots + slot] {
+                    if forced[p] >= 0 && forced[p] != c { return false }
+                    forced[p] = c
+                }
+            }
+        }
+        func place(_ p: Int, _ c: Int) {
+            st.personCohort[p] = Int8(c)
+            members[c] += 1
+            for (h, row) in holds.enumerated() where row[p] { holders[h][c] += 1 }
+        }
+        for p in 0..<n where forced[p] >= 0 {
+            guard members[Int(forced[p])] < size[Int(forced[p])] else { return false }
+            place(p, Int(forced[p]))
+        }
+        let skilled = (0..<n).filter { p in forced[p] < 0 && holds.contains { $0[p] } }
+        let rest = (0..<n).filter { p in forced[p] < 0 && !holds.contains { $0[p] } }
+        func particular(_ p: Int) -> Int { cost[p].max()! - cost[p].min()! }
+        for p in skilled.sorted(by: { particular($0) > particular($1) }) {
+            let h = holds.indices.first { holds[$0][p] }!
+            guard let c = (0..<k).filter({ members[$0] < size[$0] })
+                .min(by: { (holders[h][$0], cost[p][$0], members[$0]) < (holders[h][$1], cost[p][$1], members[$1]) }) else { return false }
+            place(p, c)
+        }
+        for p in rest.sorted(by: { particular($0) > particular($1) }) {
+            guard let c = (0..<k).filter({ members[$0] < size[$0] })
+                .min(by: { (cost[p][$0], members[$0] - size[$0]) < (cost[p][$1], members[$1] - size[$1]) }) else { return false }
+            place(p, c)
+        }
+        return true
     }
 
     /// A short search from a guess; its nodes are not charged to the budget when it fails.
