@@ -119,6 +119,9 @@ def run(browser, start, away, must):
     browser.find_element(By.ID, "swap").click()
     wait_flash(browser)
     assert browser.find_element(By.ID, "unpublished").is_displayed()
+    changes = browser.find_elements(By.CSS_SELECTOR, "#changes tbody tr")
+    assert len(changes) == 2, [c.text for c in changes]   # the one who left the shift and the one who came
+    check_page(browser, "44b-roster-changes")
     submit_confirmed(browser, "publish")
     flash = wait_flash(browser)
     assert "Đã công bố lịch" in flash and ": 2/" in flash, flash

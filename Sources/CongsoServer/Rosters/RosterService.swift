@@ -278,6 +278,34 @@ enum RosterService {
         return parts.joined(separator: ", ")
     }
 
+    struct Change: Sendable { let staffID: UUID; var added: [(date: String, shift: String)]; var removed: [(date: String, shift: String)] }
+
+    /// Who gains or loses which shifts if the draft were published now.
+    static func changes(_ roster: Roster, draft: [RosterCell], on db: any Database) async throws -> [Change] {
+        let old = try await RosterPublishedCell.query(on: db).filter(\.$rosterID == roster.id!).all()
+        let before = Set(old.map { "\($0.staffID)|\($0.date)|\($0.shift)" })
+        let after = Set(draft.map(\.key))
+        var out: [UUID: Change] = [:]
+        func split(_ key: String) -> (UUID, String, String) {
+            let p = key.split(separator: "|").map(String.init)
+            return (UUID(uuidString: p[0])!, p[1], p[2])
+        }
+        for key in after.subtracting(before) {
+            let (id, date, shift) = split(key)
+            out[id, default: Change(staffID: id, added: [], removed: [])].added.append((date, shift))
+        }
+        for key in before.subtracting(after) {
+            let (id, date, shift) = split(key)
+            out[id, default: Change(staffID: id, added: [], removed: [])].removed.append((date, shift))
+        }
+        return out.values.map { c in
+            var c = c
+            c.added.sort { ($0.date, $1.shift) < ($1.date, $0.shift) }
+            c.removed.sort { ($0.date, $1.shift) < ($1.date, $0.shift) }
+            return c
+        }
+    }
+
     struct PublishResult: Sendable { let roster: Roster; let changedStaff: Int; let notified: Int }
 
     /// Publishes the draft when it breaks no rule. Only staff whose shifts changed since the
@@ -290,11 +318,7 @@ enum RosterService {
             throw AppError.conflict("roster.rule." + first.code.rawValue, "\(report.violations.count): " + (try await describe(first, on: db)))
         }
         guard roster.dirty || roster.status != Roster.Status.published.rawValue else { throw AppError.conflict("roster.nothing_new", "") }
-        let old = try await RosterPublishedCell.query(on: db).filter(\.$rosterID == roster.id!).all()
-        var before: [UUID: Set<String>] = [:], after: [UUID: Set<String>] = [:]
-        for c in old { before[c.staffID, default: []].insert(c.date + c.shift) }
-        for c in draft { after[c.staffID, default: []].insert(c.date + c.shift) }
-        let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+        let changed = Set(try await changes(roster, draft: draft, on: db).map(\.staffID))
         let users = try await User.query(on: db).filter(\.$staffID ~~ Array(changed)).all()
         let firstTime = roster.version == 0
         let snapshot = roster.auditSnapshot

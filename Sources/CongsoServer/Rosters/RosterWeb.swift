@@ -120,6 +120,7 @@ enum RosterWeb {
     struct GridRow: Encodable { let name: String; let position: String; let cohort: String?; let shifts: Int; let cells: [GridCell] }
     struct UnitLink: Encodable { let id: String; let name: String; let spread: Int; let current: Bool; let trouble: Bool }
     struct Problem: Encodable { let text: String }
+    struct ChangeRow: Encodable { let name: String; let added: String; let removed: String }
     struct ShowData: Encodable {
         let id: String
         let org: String
@@ -145,6 +146,21 @@ enum RosterWeb {
         let hasProblems: Bool
         let violations: Int
         let publishConfirm: String
+        let changes: [ChangeRow]
+        let hasChanges: Bool
+    }
+
+    /// What republishing would change, person by person, in the reader's words.
+    static func changeRows(_ roster: Roster, cells: [RosterCell], _ req: Request) async throws -> [ChangeRow] {
+        guard roster.version > 0, roster.dirty else { return [] }
+        let changes = try await RosterService.changes(roster, draft: cells, on: req.db)
+        let names = Dictionary(uniqueKeysWithValues: try await StaffMember.query(on: req.db).filter(\.$id ~~ changes.map(\.staffID)).all()
+            .map { ($0.id!, $0.fullName) })
+        func words(_ list: [(date: String, shift: String)]) -> String {
+            list.isEmpty ? "—" : list.map { "\(LocalDate($0.date)?.vietnamese.prefix(5) ?? "") \(req.t("shift." + $0.shift).lowercased())" }.joined(separator: ", ")
+        }
+        return changes.map { ChangeRow(name: names[$0.staffID] ?? "", added: words($0.added), removed: words($0.removed)) }
+            .sorted { VietnameseText.sortKey($0.name) < VietnameseText.sortKey($1.name) }
     }
 
     static func weekday(_ d: LocalDate, _ req: Request) -> (String, Bool) {
@@ -211,6 +227,7 @@ enum RosterWeb {
             problems.append(Problem(text: req.t("err.roster.rule." + v.code.rawValue, detail: try await RosterService.describe(v, on: req.db))))
         }
         let orgName = try await OrgService.names([roster.orgID], withParent: true, on: req.db)[roster.orgID] ?? ""
+        let changes = try await changeRows(roster, cells: cells, req)
         let data = ShowData(id: roster.id!.uuidString, org: orgName, period: period(roster), status: roster.status,
                             statusLabel: req.t("roster_status." + roster.status), version: roster.version, dirty: roster.dirty && roster.version > 0,
                             published: roster.status == Roster.Status.published.rawValue,
@@ -218,7 +235,8 @@ enum RosterWeb {
                             unit: chosen.flatMap { unitNames[$0] } ?? "", unitID: chosen?.uuidString ?? "", spread: spread, optimal: optimal,
                             demand: demand, days: days, columns: columns, rows: rows, hasRows: !rows.isEmpty,
                             problems: problems, hasProblems: !problems.isEmpty, violations: check.violations.count,
-                            publishConfirm: req.t(roster.version == 0 ? "rosters_publish_confirm" : "rosters_republish_confirm"))
+                            publishConfirm: req.t(roster.version == 0 ? "rosters_publish_confirm" : "rosters_republish_confirm"),
+                            changes: changes, hasChanges: !changes.isEmpty)
         return try await WebPage.render(req, "rosters/show", title: req.t("rosters_show_title"), nav: "rosters", data: data)
     }
 
