@@ -67,6 +67,16 @@ import Testing
         #expect(s.units[0].spread == 0)
     }
 
+    @Test func aCohortSmallerThanTheDemandNeverWorksAndTheProofIsQuick() throws {
+        // 8 staff in cohorts of 3, 3 and 2; 3 on site per shift. The pair can never be on site,
+        // so its members work nothing and the two trios share the 14 days: 14 is optimal. The
+        // search used to spend its whole budget failing to prove it (bench instance 48).
+        let p = try problem(days: 14, units: [U(id: "u", maxOnSiteShare: 0.5, minOnDuty: 3, demand: 3, cohorts: 3)], staff: team("u", 8))
+        let (s, report) = solveChecked(p)
+        #expect(report.ok, "\(report.violations)")
+        #expect(s.units[0].spread == 14 && s.units[0].optimal)
+    }
+
     @Test func runLimitIsKept() throws {
         let p = try problem(days: 14, run: 2, units: [U(id: "u", maxOnSiteShare: 0.5, minOnDuty: 1)], staff: team("u", 6))
         let (_, report) = solveChecked(p)

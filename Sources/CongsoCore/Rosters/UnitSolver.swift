@@ -168,7 +168,11 @@ struct UnitSolver {
         guard u.cohorts > 1 else { return true }
         let perDay = u.demand * shifts
         let (small, large, largeCount) = cohortSizes
-        func range(_ size: Int) -> (Int, Int) { ((size * lo + perDay - 1) / perDay, min(days, (size * hi) / perDay)) }
+        func range(_ size: Int) -> (Int, Int) {
+            // A cohort smaller than the demand can never be on site: its members work no shift at all.
+            if size < u.demand { return lo == 0 ? (0, 0) : (1, 0) }
+            return ((size * lo + perDay - 1) / perDay, min(days, (size * hi) / perDay))
+        }
         let (a, b) = range(large), (c, d) = range(small)
         if a > b || (largeCount < u.cohorts && c > d) { return false }
         let smallCount = u.cohorts - largeCount
