@@ -286,14 +286,22 @@ struct UnitSolver {
                 let ub = (0..<slots).filter { !u.available[b * slots + $0] }.count
                 return ua != ub ? ua > ub : a < b
             }
+            // First, people placed where their absences and obligations fit a day pattern, then
+            // swapped until every shift of every cohort's days can be staffed; only a pattern
+            // that passes this cheap count goes to the flow.
+            var tried = Set<[Int8]>()
             for block in [1, 2] where block == 1 || (u.maxRun ?? days) >= block {
-                // First, people placed where their absences and obligations fit the day pattern.
-                for largeFirst in [true, false] {
-                    var st = root
-                    for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block) % u.cohorts) }
-                    if fitDeal(&st, largeFirst: largeFirst), let found = tryGuess(st, lo: lo, hi: hi) { return found }
-                    if u.cohorts * cohortSizes.small == n { break }   // all cohorts the same size: one try is enough
+                for offset in 0..<u.cohorts {
+                    for largeFirst in [true, false] {
+                        var st = root
+                        for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block + offset) % u.cohorts) }
+                        guard fitDeal(&st, largeFirst: largeFirst), tried.insert(st.personCohort + st.dayCohort).inserted,
+                              countsFit(st, lo: lo, hi: hi), repair(&st) else { continue }
+                        if let found = tryGuess(st, lo: lo, hi: hi) { return found }
+                    }
                 }
+            }
+            for block in [1, 2] where block == 1 || (u.maxRun ?? days) >= block {
                 for deal in [false, true] {
                     var st = root
                     for t in 0..<days where st.dayCohort[t] < 0 { st.dayCohort[t] = Int8((t / block) % u.cohorts) }
@@ -371,6 +379,61 @@ struct UnitSolver {
             place(p, c)
         }
         return true
+    }
+
+    /// With every person and day placed: each cohort's share of the shifts, spread over its
+    /// members, must fit between lo and hi.
+    private func countsFit(_ st: State, lo: Int, hi: Int) -> Bool {
+        var size = Array(repeating: 0, count: u.cohorts), m = Array(repeating: 0, count: u.cohorts)
+        for p in 0..<n where st.personCohort[p] >= 0 { size[Int(st.personCohort[p])] += 1 }
+        for t in 0..<days where st.dayCohort[t] >= 0 { m[Int(st.dayCohort[t])] += 1 }
+        for c in 0..<u.cohorts where m[c] > 0 || size[c] > 0 {
+            let work = u.demand * shifts * m[c]
+            if work < size[c] * lo || work > size[c] * hi { return false }
+        }
+        return true
+    }
+
+    /// How far a full placement is from staffable: per shift, the cohort's available members
+    /// short of the demand, plus each required skill with no available holder.
+    private func deficit(_ cohortOf: [Int8], _ st: State) -> Int {
+        var short = 0
+        for slot in 0..<slots {
+            let c = st.dayCohort[slot / shifts]
+            guard c >= 0 else { continue }
+            var here = 0
+            var skill = Array(repeating: false, count: holds.count)
+            for p in 0..<n where cohortOf[p] == c && !st.off[p * slots + slot] {
+                here += 1
+                for h in holds.indices where holds[h][p] { skill[h] = true }
+            }
+            short += max(0, u.demand - here) + skill.filter { !$0 }.count
+        }
+        return short
+    }
+
+    /// Swaps pairs of people between cohorts while that lowers the deficit; true at zero.
+    private func repair(_ st: inout State) -> Bool {
+        var best = deficit(st.personCohort, st)
+        guard best > 0 else { return true }
+        guard n <= 40 else { return false }   // the quadratic search is for unit-sized teams
+        let fixed = (0..<n).map { p in (0..<slots).contains { st.on[p * slots + $0] } }
+        for _ in 0..<(2 * n) {
+            var move: (Int, Int, Int)?
+            for p in 0..<n where !fixed[p] {
+                for q in (p + 1)..<n where !fixed[q] && st.personCohort[q] != st.personCohort[p] {
+                    var trial = st.personCohort
+                    trial.swapAt(p, q)
+                    let d = deficit(trial, st)
+                    if d < (move?.2 ?? best) { move = (p, q, d) }
+                }
+            }
+            guard let (p, q, d) = move else { return false }
+            st.personCohort.swapAt(p, q)
+            best = d
+            if best == 0 { return true }
+        }
+        return false
     }
 
     /// A short search from a guess; its nodes are not charged to the budget when it fails.
