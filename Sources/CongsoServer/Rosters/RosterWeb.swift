@@ -59,7 +59,7 @@ enum RosterWeb {
         if canPlan {
             // Where a plan can be made: the actor's org and everything under it.
             let prefix = actor.visiblePrefix
-            let list = try await Organization.query(on: req.db).filter(\.$path =~ prefix).sort(\.$sortKey).limit(400).all()
+            let list = try await Organization.query(on: req.db).filter(\.$path =~ prefix).sort(\.$path).limit(400).all()
             let depth0 = list.map { $0.path.split(separator: "/").count }.min() ?? 0
             orgs = list.map { o in
                 let indent = String(repeating: "\u{00A0}\u{00A0}", count: max(0, o.path.split(separator: "/").count - depth0))
