@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     OnSiteAPI.register(api)
     PermitAPI.register(api)
     RosterAPI.register(api)
+    AbsenceAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -46,5 +47,6 @@ func routes(_ app: Application) throws {
     OnSiteWeb.register(web)
     PermitWeb.register(web)
     RosterWeb.register(web)
+    AbsenceWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -54,8 +54,21 @@ def test_plan_edit_publish_and_follow(browser):
     assert status == 201, request
     status, body = api("POST", f"/api/v1/onsite-requests/{request['id']}/approve", head, {"comment": "Trực một cửa"})
     assert status == 200, body
+    # The staff member reports a day away in the browser; the roster must leave it free.
+    day_off = (start + datetime.timedelta(days=2)).isoformat()
+    sign_in(browser, "staff.hoangmai@congso.vn")
+    browser.get(BASE + "/absences")
+    browser.execute_script(f"document.getElementById('afrom').value='{day_off}';document.getElementById('ato').value='{day_off}';")
+    browser.find_element(By.ID, "areason").send_keys("Nghỉ phép năm")
+    browser.find_element(By.ID, "absence-submit").click()
+    assert wait_flash(browser) == "Đã ghi nhận vắng mặt."
+    assert "Nghỉ phép năm" in browser.find_element(By.ID, "absences").text
+    check_page(browser, "39-absence")
     try:
-        run(browser, start, away, must)
+        roster_id = run(browser, start, away, must)
+        status, roster = api("GET", f"/api/v1/rosters/{roster_id}", head)
+        assert status == 200, roster
+        assert not [c for c in roster["cells"] if c["staffId"] == staff_member and c["date"] == day_off]
     finally:
         api("PATCH", f"/api/v1/staff/{away['id']}", head, {"status": away["status"]})
 
@@ -158,3 +171,4 @@ def run(browser, start, away, must):
     sign_in(browser, "head.hoangmai@congso.vn")
     browser.get(roster_url)
     assert browser.find_element(By.ID, "roster-status").text == "Đã công bố"
+    return roster_url.rsplit("/", 1)[1]

@@ -70,5 +70,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateNotifications())
         app.migrations.add(CreatePermits())
         app.migrations.add(CreateRosters())
+        app.migrations.add(CreateStaffAbsences())
     }
 }

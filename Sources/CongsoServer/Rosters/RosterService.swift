@@ -20,7 +20,8 @@ enum RosterService {
     static let maxStaff = 20_000
     static let shifts = Shift.allCases.map(\.rawValue)
 
-    /// Builds the v1 problem for every unit with staff in the org's subtree.
+    /// Builds the v1 problem for every unit with staff in the org's subtree: reported
+    /// absences make shifts unavailable, approved on-site requests make them obligations.
     static func problem(for org: Organization, start: LocalDate, days: Int, cohorts: Int?, maxRun: Int?, skill: String?,
                         perShift: Int? = nil, on db: any Database) async throws -> (RosterInput, [UUID: Organization]) {
         let people = try await StaffMember.query(on: db).join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
@@ -73,10 +74,11 @@ enum RosterService {
             .filter(\.$date >= start.value).filter(\.$date <= end.value).all()
         var must: [UUID: [RosterInput.When]] = [:]
         for r in approved { must[r.staffID, default: []].append(.init(date: r.date, shift: r.shift)) }
+        let absent = try await AbsenceService.unavailable(staff: present.compactMap(\.id), start: start, end: end, on: db)
         let staff = present.map { p in
             let skills = p.skills.split(separator: ";").map { VietnameseText.fold(String($0)) }
             return RosterInput.Staff(id: p.id!.uuidString, unit: p.$org.id.uuidString, skills: skills.isEmpty ? nil : skills,
-                                     unavailable: nil, mustBeOnSite: must[p.id!])
+                                     unavailable: absent[p.id!], mustBeOnSite: must[p.id!])
         }
         let input = RosterInput(start: start.value, days: days, shifts: shifts, maxConsecutiveOnSiteDays: maxRun,
                                 units: rosterUnits, staff: staff)
