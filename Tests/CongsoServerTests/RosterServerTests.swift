@@ -184,7 +184,7 @@ import VaporTesting
 
     @Test func theCalendarFeedIsSecretAndRevocable() async throws {
         try await withApp { app in
-            _ = try await setUp(app)
+            let f = try await setUp(app)
             let lead = try await app.token("lead.hk@t.vn")
             let roster = try await generate(app, lead, start: LocalDate.of(Date()), days: 7).content.decode(RosterDTO.self)
             _ = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(lead))
@@ -201,6 +201,8 @@ import VaporTesting
             #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
             #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 > 0)
             #expect(ics.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+            // Event ids are person, day and shift: the same after a republish.
+            #expect(ics.contains("UID:\(f.hkPerson.id!.uuidString.lowercased())-"))
             #expect(try await app.send(.GET, "/calendar/nope.ics").status == .notFound)
             _ = try await web.post("/schedule/feed/revoke", [:])
             #expect(try await app.send(.GET, path).status == .notFound)

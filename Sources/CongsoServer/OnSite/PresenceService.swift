@@ -95,7 +95,9 @@ enum PresenceService {
         var approvedKey: [String: OnSiteRequest] = [:]
         for r in approved { approvedKey["\(r.staffID)|\(r.shift)"] = r }
         // A published roster is approval to be on site for its shifts.
-        let rostered = Set(try await RosterPublishedCell.query(on: db).filter(\.$date == date.value).filter(\.$unitPath =~ prefix).all()
+        // Only the people checked in matter: not every rostered cell of the subtree.
+        let rostered = Set(try await RosterPublishedCell.query(on: db).filter(\.$date == date.value)
+            .filter(\.$staffID ~~ Array(Set(entries.map(\.staffID)))).all()
             .map { "\($0.staffID)|\($0.shift)" })
         let orgIDs = Array(Set(entries.map(\.orgID)))
         let orgs = try await Organization.query(on: db).filter(\.$id ~~ orgIDs).all()

@@ -71,8 +71,10 @@ enum CalendarService {
               let person = try await StaffMember.find(feed.staffID, on: db) else { return nil }
         let list = try await entries(staffID: person.id!, from: LocalDate.of(Date()).adding(days: -31), days: 120, on: db)
         let names = try await OrgService.names(Set(list.map(\.unitID)), on: db)
+        // One event per person, day and shift: the UID stays the same when a roster is
+        // republished, so calendar apps update the event instead of duplicating it.
         return ICalendar.render(name: person.fullName, entries: list.map {
-            ICalendar.Event(uid: "\($0.id.uuidString.lowercased())@congso", date: LocalDate($0.date)!, shift: $0.shift,
+            ICalendar.Event(uid: "\(person.id!.uuidString.lowercased())-\($0.date)-\($0.shift.rawValue)@congso", date: LocalDate($0.date)!, shift: $0.shift,
                             summary: $0.shift == .morning ? "Làm việc tại trụ sở (sáng)" : "Làm việc tại trụ sở (chiều)",
                             location: names[$0.unitID] ?? "",
                             description: $0.source == "roster" ? "Theo lịch luân phiên đã công bố" : "Theo đề nghị làm việc tại trụ sở đã duyệt")

@@ -188,17 +188,22 @@ enum RosterService {
 
     /// Checks cells (all of them, or one unit's) against the roster's stored problem.
     static func check(_ roster: Roster, cells: [RosterCell], unit: UUID? = nil) throws -> RosterChecker.Report {
-        var input = try decodedProblem(roster)
+        try check(decodedProblem(roster), cohorts: decodedReport(roster).cohorts, cells: cells, unit: unit)
+    }
+
+    /// The same with the stored problem already decoded (a hand edit checks it three times).
+    static func check(_ problem: RosterInput, cohorts: [String: Int], cells: [RosterCell], unit: UUID? = nil) throws -> RosterChecker.Report {
+        var input = problem
         if let unit {
             input.units = input.units.filter { $0.id == unit.uuidString }
             input.staff = input.staff.filter { $0.unit == unit.uuidString }
         }
-        let problem = try RosterProblem(input)
+        let checked = try RosterProblem(input)
         let keep = Set(input.staff.map(\.id))
         let doc = RosterDocument(assignments: cells.filter { keep.contains($0.staffID.uuidString) }
                                     .map { .init(staff: $0.staffID.uuidString, date: $0.date, shift: $0.shift) },
-                                 cohorts: decodedReport(roster).cohorts)
-        return RosterChecker.check(problem, doc)
+                                 cohorts: cohorts)
+        return RosterChecker.check(checked, doc)
     }
 
     struct SwapInput: Content {
@@ -233,14 +238,20 @@ enum RosterService {
             throw AppError.invalid("roster.already_on_site", "")
         }
         let unitCells = all.filter { $0.unitID == leaving.unitID }
-        let before = Set(try check(roster, cells: unitCells, unit: leaving.unitID).violations.map(\.text))
+        var report = decodedReport(roster)
+        let before = Set(try check(problem, cohorts: report.cohorts, cells: unitCells, unit: leaving.unitID).violations.map(\.text))
         let arriving = RosterCell(rosterID: roster.id!, staffID: inID, unitID: leaving.unitID, unitPath: leaving.unitPath,
                                   date: date.value, shift: shift)
-        let after = try check(roster, cells: unitCells.filter { $0.id != leaving.id } + [arriving], unit: leaving.unitID)
+        let after = try check(problem, cohorts: report.cohorts, cells: unitCells.filter { $0.id != leaving.id } + [arriving], unit: leaving.unitID)
         if let broken = after.violations.first(where: { !before.contains($0.text) }) {
             throw AppError.conflict("roster.rule." + broken.code.rawValue, try await describe(broken, on: db))
         }
-        let report = try await updatedReport(roster, cells: unitCells.filter { $0.id != leaving.id } + [arriving], unit: leaving.unitID)
+        // The edited unit's spread, recomputed; the other units keep theirs.
+        if let i = report.units.firstIndex(where: { $0.id == leaving.unitID.uuidString }) {
+            report.units[i].spread = after.spreads.first?.spread ?? 0
+            report.units[i].optimal = false
+        }
+        let reportText = try encode(report)
         let names = try await StaffMember.query(on: db).filter(\.$id ~~ [outID, inID]).all()
         let outName = names.first { $0.id == outID }?.fullName ?? outID.uuidString
         let inName = names.first { $0.id == inID }?.fullName ?? inID.uuidString
@@ -248,7 +259,7 @@ enum RosterService {
             try await leaving.delete(on: tx)
             try await arriving.create(on: tx)
             roster.dirty = true
-            roster.report = report
+            roster.report = reportText
             try await roster.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "roster.edit", entityType: "roster", entityID: roster.id,
                                           orgPath: leaving.unitPath, summary: "\(date.value) \(shift): \(outName) → \(inName)",
@@ -256,17 +267,6 @@ enum RosterService {
                                           after: ["staff": inID.uuidString, "date": date.value, "shift": shift])
         }
         return arriving
-    }
-
-    /// The spread of the edited unit, recomputed; the other units keep theirs.
-    static func updatedReport(_ roster: Roster, cells: [RosterCell], unit: UUID) async throws -> String {
-        var report = decodedReport(roster)
-        let spread = try check(roster, cells: cells, unit: unit).spreads.first?.spread ?? 0
-        if let i = report.units.firstIndex(where: { $0.id == unit.uuidString }) {
-            report.units[i].spread = spread
-            report.units[i].optimal = false
-        }
-        return try encode(report)
     }
 
     /// A rule violation in the reader's words: who, when, and the numbers.

@@ -176,7 +176,7 @@ enum RosterWeb {
         let unitIDs = problem.units.compactMap { UUID(uuidString: $0.id) }
         let unitNames = try await OrgService.names(unitIDs, on: req.db)
         let cells = try await RosterService.cells(roster, on: req.db)
-        let check = try RosterService.check(roster, cells: cells)
+        let check = try RosterService.check(problem, cohorts: report.cohorts, cells: cells)
         let troubled = Set(check.violations.map(\.unit))
         let chosen = req.query[UUID.self, at: "unit"].flatMap { id in unitIDs.contains(id) ? id : nil } ?? unitIDs.first
         let units = unitIDs.sorted { VietnameseText.sortKey(unitNames[$0] ?? "") < VietnameseText.sortKey(unitNames[$1] ?? "") }.map { id in
