@@ -30,6 +30,11 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
         try await app.autoMigrate()
     }
 
+    // MARK: - Files beside the database (tests get a directory of their own)
+    app.dataDirectory = app.environment == .testing
+        ? NSTemporaryDirectory() + "congso-test-" + UUID().uuidString
+        : (Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data")
+
     // MARK: - Server
     if let port = Environment.get("PORT").flatMap(Int.init) { app.http.server.configuration.port = port }
     app.http.server.configuration.hostname = Environment.get("HOST") ?? "127.0.0.1"

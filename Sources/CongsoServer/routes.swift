@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     PermitAPI.register(api)
     RosterAPI.register(api)
     AbsenceAPI.register(api)
+    TaskAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -48,5 +49,6 @@ func routes(_ app: Application) throws {
     PermitWeb.register(web)
     RosterWeb.register(web)
     AbsenceWeb.register(web)
+    TaskWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -14,6 +14,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case requestPermits, approvePermits
     /// Rotation rosters (SPEC §3): unit leads and heads plan and publish them.
     case planRosters
+    /// Work management (SPEC §5): leaders assign and dispatch tasks; report rates and
+    /// check-ins are read and run by leaders; heads confirm monthly ratings.
+    case assignTasks, readReports, manageReports, rateStaff
 }
 
 /// The one place that says who may do what where.
@@ -21,14 +24,15 @@ public enum AccessPolicy {
     public static func permissions(of role: Role) -> Set<Permission> {
         switch role {
         case .admin: Set(Permission.allCases)
-        case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions]
-        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions]
+        case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports]
+        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
-                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters]
+                     .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
+                     .assignTasks, .readReports, .manageReports, .rateStaff]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
-                         .planRosters]
+                         .planRosters, .assignTasks, .readReports, .manageReports]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
-        case .inspector: [.readOrgs, .readStaff, .readPresence]
+        case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]
         }
     }

@@ -40,7 +40,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method != .GET && req.method != .HEAD && req.headers.bearerAuthorization == nil {
             // Read the (bounded) body now, so the token in a form or upload can be checked.
-            if req.body.data == nil { _ = try await req.body.collect(max: 10 * 1024 * 1024).get() }
+            if req.body.data == nil { _ = try await req.body.collect(max: 12 * 1024 * 1024).get() }
             let sent = (try? req.content.get(String.self, at: "_csrf")) ?? req.headers.first(name: "X-CSRF-Token")
             guard let expected = req.session.data["csrf"], let sent, sent == expected else { throw AppError.csrf }
         }

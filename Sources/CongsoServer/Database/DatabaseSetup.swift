@@ -71,5 +71,6 @@ enum DatabaseSetup {
         app.migrations.add(CreatePermits())
         app.migrations.add(CreateRosters())
         app.migrations.add(CreateStaffAbsences())
+        app.migrations.add(CreateTasks())
     }
 }

@@ -64,7 +64,7 @@ enum OpenAPIDocument {
 
     static func build() -> JSON {
         let writeErrors = ["400", "401", "403", "404", "409", "422"]
-        let paths: JSON = [
+        let corePaths: JSON = [
             "/api/v1/auth/token": ["post": op("Exchange e-mail and password for a personal API token", tag: "auth", body: "TokenRequest", ok: "201",
                                                schema: ref("TokenResponse"), errors: ["400", "401"], secured: false)],
             "/api/v1/me": ["get": op("The signed-in user", tag: "auth", schema: ref("Me"), errors: ["401"])],
@@ -204,7 +204,8 @@ enum OpenAPIDocument {
             ],
         ]
         let person = object(["id": uuid, "fullName": str(), "position": str(), "phone": str(), "email": str()])
-        let schemas: JSON = [
+        let paths = corePaths.merging(workPaths()) { a, _ in a }
+        let coreSchemas: JSON = [
             "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
             "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
             "TokenResponse": object(["token": str()], required: ["token"]),
@@ -322,6 +323,7 @@ enum OpenAPIDocument {
                                   "before": nullable(["type": "object", "additionalProperties": str()]),
                                   "after": nullable(["type": "object", "additionalProperties": str()])]),
         ]
+        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }
         return [
             "openapi": "3.1.0",
             "info": ["title": "Congso API", "version": "1.0.0",

@@ -94,6 +94,17 @@ enum OrgWeb {
     struct Option: Encodable { let value: String; let label: String; let selected: Bool }
     struct FormValues: Codable { var code: String?; var name: String?; var kind: String?; var parentId: String?; var headStaffId: String?; var contactStaffId: String? }
 
+    /// The actor's org and everything under it, in tree order and indented (first 400),
+    /// as choices valued by code.
+    static func treeOptions(actor: Actor, selected: String?, on db: any Database) async throws -> [Option] {
+        let list = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).sort(\.$path).limit(400).all()
+        let depth0 = list.map { $0.path.split(separator: "/").count }.min() ?? 0
+        return list.map { o in
+            let indent = String(repeating: "\u{00A0}\u{00A0}", count: max(0, o.path.split(separator: "/").count - depth0))
+            return Option(value: o.code, label: "\(indent)\(o.name) (\(o.code))", selected: o.code == selected)
+        }
+    }
+
     /// People of the node's subtree, as choices for head and contact (first 300 by name).
     static func peopleOptions(_ org: Organization, selected: [String?], on db: any Database) async throws -> [Option] {
         let people = try await StaffMember.query(on: db)

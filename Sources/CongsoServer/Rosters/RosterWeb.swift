@@ -58,13 +58,7 @@ enum RosterWeb {
         let canPlan = actor.has(.planRosters)
         if canPlan {
             // Where a plan can be made: the actor's org and everything under it.
-            let prefix = actor.visiblePrefix
-            let list = try await Organization.query(on: req.db).filter(\.$path =~ prefix).sort(\.$path).limit(400).all()
-            let depth0 = list.map { $0.path.split(separator: "/").count }.min() ?? 0
-            orgs = list.map { o in
-                let indent = String(repeating: "\u{00A0}\u{00A0}", count: max(0, o.path.split(separator: "/").count - depth0))
-                return OrgWeb.Option(value: o.code, label: "\(indent)\(o.name) (\(o.code))", selected: o.code == form?.org)
-            }
+            orgs = try await OrgWeb.treeOptions(actor: actor, selected: form?.org, on: req.db)
         }
         // Plans usually start on the coming Monday.
         let today = LocalDate.of(Date())

@@ -20,6 +20,7 @@ struct PageContext<T: Encodable>: Encodable {
         let canExceptions: Bool
         let canRosters: Bool
         let hasSchedule: Bool
+        let canTasks: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -49,6 +50,7 @@ enum WebPage {
                               canPermits: a.has(.requestPermits) || a.has(.approvePermits),
                               canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
                               canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
+                              canTasks: a.staffID != nil || a.has(.assignTasks),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]

@@ -1,0 +1,156 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// A piece of work a leader gives to a person, or to a unit whose lead then dispatches it.
+final class WorkTask: Model, @unchecked Sendable {
+    static let schema = "tasks"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "description") var details: String
+    /// The unit the task belongs to: the assigned unit, or the assignee's unit.
+    @Field(key: "org_id") var orgID: UUID
+    @Field(key: "org_path") var orgPath: String
+    /// nil while a unit task waits for its lead to dispatch it.
+    @OptionalField(key: "assignee_staff_id") var assigneeStaffID: UUID?
+    @OptionalField(key: "assigner_user_id") var assignerUserID: UUID?
+    @Field(key: "assigner_label") var assignerLabel: String
+    /// Due at the end of this Hanoi day ("yyyy-MM-dd").
+    @Field(key: "deadline") var deadline: String
+    @Field(key: "priority") var priority: String
+    /// 0 = urgent … 3 = low, so lists sort by importance.
+    @Field(key: "priority_rank") var priorityRank: Int
+    @Field(key: "status") var status: String
+    @Field(key: "progress") var progress: Int
+    @OptionalField(key: "done_at") var doneAt: Date?
+    /// When a finished task was finished on or before its deadline.
+    @OptionalField(key: "done_on_time") var doneOnTime: Bool?
+    @Field(key: "search_text") var searchText: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var taskStatus: TaskStatus { TaskStatus(rawValue: status) ?? .new }
+    var taskPriority: TaskPriority { TaskPriority(rawValue: priority) ?? .normal }
+    func isOverdue(today: LocalDate) -> Bool { taskStatus.isOpen && deadline < today.value }
+
+    var auditSnapshot: [String: String] {
+        ["title": title, "orgID": orgID.uuidString, "assignee": assigneeStaffID?.uuidString ?? "", "deadline": deadline,
+         "priority": priority, "status": status, "progress": String(progress)]
+    }
+}
+
+/// One line of a task's history: creation, dispatch, progress, status, comments,
+/// attachments and watchers. Comments are history lines with text.
+final class TaskEvent: Model, @unchecked Sendable {
+    static let schema = "task_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "task_id") var taskID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "actor_label") var actorLabel: String
+    @Field(key: "actor_name") var actorName: String
+    @Field(key: "text") var text: String
+    @Field(key: "detail") var detail: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(taskID: UUID, kind: String, actor: Actor, text: String = "", detail: String = "") {
+        self.id = UUID(); self.taskID = taskID; self.kind = kind; self.actorLabel = actor.label
+        self.actorName = actor.displayName; self.text = text; self.detail = detail
+    }
+}
+
+final class TaskWatcher: Model, @unchecked Sendable {
+    static let schema = "task_watchers"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "task_id") var taskID: UUID
+    @Field(key: "user_id") var userID: UUID
+
+    init() {}
+    init(taskID: UUID, userID: UUID) { self.id = UUID(); self.taskID = taskID; self.userID = userID }
+}
+
+final class TaskAttachment: Model, @unchecked Sendable {
+    static let schema = "task_attachments"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "task_id") var taskID: UUID
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    /// Where the bytes are, relative to the attachments directory.
+    @Field(key: "stored_name") var storedName: String
+    @Field(key: "uploaded_by") var uploadedBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+struct CreateTasks: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(WorkTask.schema)
+            .id()
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("org_id", .uuid, .required, .references(Organization.schema, "id"))
+            .field("org_path", .string, .required)
+            .field("assignee_staff_id", .uuid, .references(StaffMember.schema, "id"))
+            .field("assigner_user_id", .uuid)
+            .field("assigner_label", .string, .required)
+            .field("deadline", .string, .required)
+            .field("priority", .string, .required)
+            .field("priority_rank", .int, .required)
+            .field("status", .string, .required)
+            .field("progress", .int, .required)
+            .field("done_at", .datetime)
+            .field("done_on_time", .bool)
+            .field("search_text", .string, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+        try await SQLIndex.create(on: database, table: WorkTask.schema, columns: ["assignee_staff_id", "status", "deadline"])
+        try await SQLIndex.create(on: database, table: WorkTask.schema, columns: ["org_path", "deadline"])
+        try await SQLIndex.create(on: database, table: WorkTask.schema, columns: ["status", "deadline"])
+        try await SQLIndex.create(on: database, table: WorkTask.schema, columns: ["assigner_user_id"])
+        try await database.schema(TaskEvent.schema)
+            .id()
+            .field("task_id", .uuid, .required, .references(WorkTask.schema, "id"))
+            .field("kind", .string, .required)
+            .field("actor_label", .string, .required)
+            .field("actor_name", .string, .required)
+            .field("text", .string, .required)
+            .field("detail", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await SQLIndex.create(on: database, table: TaskEvent.schema, columns: ["task_id", "created_at"])
+        try await database.schema(TaskWatcher.schema)
+            .id()
+            .field("task_id", .uuid, .required, .references(WorkTask.schema, "id"))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .unique(on: "task_id", "user_id")
+            .create()
+        try await SQLIndex.create(on: database, table: TaskWatcher.schema, columns: ["user_id"])
+        try await database.schema(TaskAttachment.schema)
+            .id()
+            .field("task_id", .uuid, .required, .references(WorkTask.schema, "id"))
+            .field("file_name", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("stored_name", .string, .required)
+            .field("uploaded_by", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await SQLIndex.create(on: database, table: TaskAttachment.schema, columns: ["task_id"])
+    }
+
+    func revert(on database: any Database) async throws {
+        for s in [TaskAttachment.schema, TaskWatcher.schema, TaskEvent.schema, WorkTask.schema] {
+            try await database.schema(s).delete()
+        }
+    }
+}
