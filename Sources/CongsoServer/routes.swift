@@ -35,6 +35,8 @@ func routes(_ app: Application) throws {
     RosterAPI.register(api)
     AbsenceAPI.register(api)
     TaskAPI.register(api)
+    ReportAPI.register(api)
+    CheckInAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -50,5 +52,7 @@ func routes(_ app: Application) throws {
     RosterWeb.register(web)
     AbsenceWeb.register(web)
     TaskWeb.register(web)
+    ReportWeb.register(web)
+    CheckInWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

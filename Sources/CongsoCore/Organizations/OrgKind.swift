@@ -30,6 +30,13 @@ public struct OrgPath: Hashable, Sendable, CustomStringConvertible {
 
     public var ids: [String] { value.split(separator: "/").map(String.init) }
     public var depth: Int { ids.count }
+    /// "/a/", "/a/b/", … up to this path itself.
+    public var ancestorsAndSelf: [OrgPath] {
+        var out: [OrgPath] = []
+        var v = "/"
+        for id in ids { v += id + "/"; out.append(OrgPath(v)) }
+        return out
+    }
     public var description: String { value }
 
     /// The path of every node in the subtree after moving `self` under `newParent`.

@@ -12,6 +12,7 @@ enum Commands {
         app.asyncCommands.use(ExportStaffCommand(), as: "export-staff")
         app.asyncCommands.use(PermitCommands(), as: "permit")
         app.asyncCommands.use(RosterCommands(), as: "roster")
+        app.asyncCommands.use(SchedulerCommand(), as: "scheduler")
     }
 }
 
@@ -41,7 +42,12 @@ struct CongsoServeCommand: AnyAsyncCommand {
             }
         }
         context.input.arguments = args
+        // Reminders run inside the server (several servers may share a database).
+        // Serve returns once the server listens; the loop stops when the app shuts down.
         try await inner.run(using: &context)
+        if let scheduler = Scheduler.start(context.application) {
+            context.application.lifecycle.use(Scheduler.Stopper(task: scheduler))
+        }
     }
 }
 

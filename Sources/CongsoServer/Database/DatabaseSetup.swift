@@ -72,5 +72,8 @@ enum DatabaseSetup {
         app.migrations.add(CreateRosters())
         app.migrations.add(CreateStaffAbsences())
         app.migrations.add(CreateTasks())
+        app.migrations.add(CreateReports())
+        app.migrations.add(CreateCheckIns())
+        app.migrations.add(CreateSchedulerClaims())
     }
 }

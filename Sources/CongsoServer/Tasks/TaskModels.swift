@@ -27,6 +27,8 @@ final class WorkTask: Model, @unchecked Sendable {
     /// When a finished task was finished on or before its deadline.
     @OptionalField(key: "done_on_time") var doneOnTime: Bool?
     @Field(key: "search_text") var searchText: String
+    /// The Hanoi day of the last overdue reminder, so each tick only looks at the rest.
+    @OptionalField(key: "overdue_notified_on") var overdueNotifiedOn: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -110,6 +112,7 @@ struct CreateTasks: AsyncMigration {
             .field("done_at", .datetime)
             .field("done_on_time", .bool)
             .field("search_text", .string, .required)
+            .field("overdue_notified_on", .string)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()

@@ -21,6 +21,8 @@ struct PageContext<T: Encodable>: Encodable {
         let canRosters: Bool
         let hasSchedule: Bool
         let canTasks: Bool
+        let canReports: Bool
+        let canCheckins: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -51,6 +53,7 @@ enum WebPage {
                               canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
                               canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
                               canTasks: a.staffID != nil || a.has(.assignTasks),
+                              canReports: a.staffID != nil || a.has(.readReports), canCheckins: a.staffID != nil || a.has(.manageReports),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]

@@ -1,0 +1,110 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+struct DailyReportDTO: Content {
+    let id: UUID
+    let staffId: UUID
+    let date: String
+    let window: String?
+    let requestId: UUID?
+    let done: String
+    let next: String
+    let blockers: String
+    let location: String
+    let submittedAt: Date
+    let onTime: Bool
+
+    init(_ r: DailyReport) {
+        id = r.id!; staffId = r.staffID; date = r.date
+        window = r.slot.hasPrefix("req:") ? nil : r.slot
+        requestId = r.slot.hasPrefix("req:") ? UUID(uuidString: String(r.slot.dropFirst(4))) : nil
+        done = r.done; next = r.next; blockers = r.blockers; location = r.location; submittedAt = r.submittedAt; onTime = r.onTime
+    }
+}
+
+struct ReportRequestDTO: Content {
+    let id: UUID
+    let orgId: UUID
+    let title: String
+    let deadline: Date
+    let createdBy: String
+    let createdAt: Date?
+    init(_ r: ReportRequest) { id = r.id!; orgId = r.orgID; title = r.title; deadline = r.deadline; createdBy = r.createdBy; createdAt = r.createdAt }
+}
+
+enum ReportAPI {
+    static func register(_ api: any RoutesBuilder) {
+        api.post("reports", use: submit)
+        api.get("reports", use: mine)
+        api.get("reports", "rates", use: rates)
+        api.get("reports", "schedule", use: schedule)
+        api.put("reports", "schedule", use: setSchedule)
+        api.get("reports", "requests", use: requests)
+        api.post("reports", "requests", use: createRequest)
+        api.get("reports", "requests", ":id", use: requestRates)
+    }
+
+    @Sendable static func submit(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let r = try await ReportService.submit(try req.content.decode(ReportService.Input.self), actor: actor, on: req.db)
+        return try await DailyReportDTO(r).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func mine(req: Request) async throws -> ListResponse<DailyReportDTO> {
+        ListResponse(try await ReportService.mine(try req.requireActor(), page: try PageRequest(req), on: req.db).map(DailyReportDTO.init))
+    }
+
+    /// The org (default: the actor's own) and day (default: today in Hanoi) asked for.
+    static func orgAndDate(_ req: Request, _ actor: Actor) async throws -> (Organization, LocalDate) {
+        let org: Organization
+        if let under = try await OrgAPI.underOrg(req, actor) {
+            org = under
+        } else if let id = actor.orgID, let o = try await Organization.find(id, on: req.db) {
+            org = o
+        } else if let root = try await Organization.query(on: req.db).filter(\.$parentID == nil).sort(\.$sortKey).first() {
+            org = root
+        } else {
+            throw AppError.notFound("org")
+        }
+        let raw = req.query[String.self, at: "date"] ?? ""
+        guard let date = raw.isEmpty ? LocalDate.of(Date()) : LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
+        return (org, date)
+    }
+
+    @Sendable static func rates(req: Request) async throws -> ReportRatesDTO {
+        let actor = try req.requireActor()
+        let (org, date) = try await orgAndDate(req, actor)
+        let slot = req.query[String.self, at: "window"].flatMap { $0.isEmpty ? nil : $0 }
+        return try await ReportRates.rates(org, date: date, slot: slot, actor: actor, on: req.db)
+    }
+
+    @Sendable static func schedule(req: Request) async throws -> ReportService.ScheduleDTO {
+        let actor = try req.requireActor()
+        let (org, _) = try await orgAndDate(req, actor)
+        try actor.require(.readOrgs, on: org.orgPath)
+        return try await ReportService.scheduleDTO(org, on: req.db)
+    }
+
+    @Sendable static func setSchedule(req: Request) async throws -> ReportService.ScheduleDTO {
+        let actor = try req.requireActor()
+        let org = try await ReportService.setSchedule(try req.content.decode(ReportService.ScheduleInput.self), actor: actor, on: req.db)
+        return try await ReportService.scheduleDTO(org, on: req.db)
+    }
+
+    @Sendable static func requests(req: Request) async throws -> ListResponse<ReportRequestDTO> {
+        let paged = try await ReportService.requests(visibleTo: try req.requireActor(), page: try PageRequest(req), on: req.db)
+        return ListResponse(paged.map(ReportRequestDTO.init))
+    }
+
+    @Sendable static func createRequest(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let r = try await ReportService.request(try req.content.decode(ReportService.RequestInput.self), actor: actor, on: req.db)
+        return try await ReportRequestDTO(r).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func requestRates(req: Request) async throws -> ReportRatesDTO {
+        let actor = try req.requireActor()
+        return try await ReportRates.rates(try await ReportService.findRequest(try StaffAPI.id(req), actor: actor, on: req.db), actor: actor, on: req.db)
+    }
+}
