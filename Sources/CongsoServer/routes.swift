@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     TaskAPI.register(api)
     ReportAPI.register(api)
     CheckInAPI.register(api)
+    RatingAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -54,5 +55,6 @@ func routes(_ app: Application) throws {
     TaskWeb.register(web)
     ReportWeb.register(web)
     CheckInWeb.register(web)
+    RatingWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

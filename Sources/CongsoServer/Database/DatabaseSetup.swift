@@ -75,5 +75,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateReports())
         app.migrations.add(CreateCheckIns())
         app.migrations.add(CreateSchedulerClaims())
+        app.migrations.add(CreateMonthlyRatings())
     }
 }

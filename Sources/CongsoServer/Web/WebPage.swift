@@ -23,6 +23,7 @@ struct PageContext<T: Encodable>: Encodable {
         let canTasks: Bool
         let canReports: Bool
         let canCheckins: Bool
+        let canRatings: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -54,6 +55,7 @@ enum WebPage {
                               canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
                               canTasks: a.staffID != nil || a.has(.assignTasks),
                               canReports: a.staffID != nil || a.has(.readReports), canCheckins: a.staffID != nil || a.has(.manageReports),
+                              canRatings: a.has(.readReports),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]

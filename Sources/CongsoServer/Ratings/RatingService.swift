@@ -1,0 +1,176 @@
+import CongsoCore
+import Fluent
+import Vapor
+
+/// Monthly ratings: a level proposed from the month's record (RatingRecord holds the
+/// formula), which the head confirms or changes with a justification.
+enum RatingService {
+    /// "2021-07" → its first and last day.
+    static func bounds(_ month: String) -> (LocalDate, LocalDate)? {
+        guard month.count == 7, let first = LocalDate(month + "-01") else { return nil }
+        var last = first
+        while last.adding(days: 1).value.hasPrefix(month) { last = last.adding(days: 1) }
+        return (first, last)
+    }
+
+    static func parseMonth(_ raw: String?, now: Date = Date()) throws -> String {
+        let current = String(LocalDate.of(now).value.prefix(7))
+        guard let raw, !raw.isEmpty else { return current }
+        guard bounds(raw) != nil else { throw AppError.invalid("rating.month_invalid", raw) }
+        guard raw <= current else { throw AppError.invalid("rating.month_future", raw) }
+        return raw
+    }
+
+    struct Row: Content {
+        let staffId: UUID
+        let name: String
+        let unit: String
+        let month: String
+        let tasksDue: Int
+        let tasksOnTime: Int
+        let tasksOverdue: Int
+        let reportsExpected: Int
+        let reportsReceived: Int
+        let taskScore: Double
+        let reportScore: Double
+        let score: Double
+        let proposed: String
+        let proposedLabel: String
+        /// The head's level once confirmed.
+        let level: String?
+        let levelLabel: String?
+        let justification: String?
+        let confirmedBy: String?
+    }
+
+    /// The record of each person, as of `now` (a month in progress counts what is due so far).
+    static func records(_ people: [StaffMember], month: String, now: Date, on db: any Database) async throws -> [UUID: RatingRecord] {
+        guard let (first, last) = bounds(month), !people.isEmpty else { return [:] }
+        let today = LocalDate.of(now)
+        let ids = people.map { $0.id! }
+        var out: [UUID: RatingRecord] = [:]
+        for id in ids { out[id] = RatingRecord(tasksDue: 0, tasksOnTime: 0, tasksOverdue: 0, reportsExpected: 0, reportsReceived: 0) }
+        let settings = try await ReportService.settings(on: db)
+        var orgPaths: [UUID: String] = [:]
+        for o in try await Organization.query(on: db).filter(\.$id ~~ Array(Set(people.map { $0.$org.id }))).all() { orgPaths[o.id!] = o.path }
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+            // Tasks due this month: finished ones, and open ones whose deadline has passed.
+            for t in try await WorkTask.query(on: db).filter(\.$assigneeStaffID ~~ part)
+                .filter(\.$deadline >= first.value).filter(\.$deadline <= last.value).filter(\.$status != TaskStatus.cancelled.rawValue).all() {
+                let status = t.taskStatus
+                guard status == .done || t.deadline < today.value else { continue }
+                out[t.assigneeStaffID!]!.tasksDue += 1
+                if t.doneOnTime == true { out[t.assigneeStaffID!]!.tasksOnTime += 1 }
+                if status.isOpen { out[t.assigneeStaffID!]!.tasksOverdue += 1 }
+            }
+            var firstReport: [UUID: String] = [:]
+            for r in try await DailyReport.query(on: db).filter(\.$staffID ~~ part).filter(\.$date >= first.value).filter(\.$date <= last.value).all()
+            where !r.slot.hasPrefix("req:") {
+                out[r.staffID]!.reportsReceived += 1
+                firstReport[r.staffID] = min(firstReport[r.staffID] ?? r.date, r.date)
+            }
+            let absences = try await StaffAbsence.query(on: db).filter(\.$staffID ~~ part).filter(\.$shift == nil)
+                .filter(\.$fromDate <= last.value).filter(\.$toDate >= first.value).all()
+            for p in people where part.contains(p.id!) {
+                // Windows count from the month's start, or from when the person came on record.
+                var day = max(first, LocalDate.of(p.createdAt ?? first.start))
+                if let f = firstReport[p.id!].flatMap(LocalDate.init) { day = min(day, f) }
+                let schedule = ReportService.schedule(at: orgPaths[p.$org.id] ?? "/", in: settings).schedule
+                let mine = absences.filter { $0.staffID == p.id }
+                var expected = 0
+                while day <= last, day <= today {
+                    if !mine.contains(where: { $0.fromDate <= day.value && $0.toDate >= day.value }) {
+                        expected += schedule.windows(on: day).filter { $0.opensAt <= now }.count
+                    }
+                    day = day.adding(days: 1)
+                }
+                out[p.id!]!.reportsExpected = expected
+            }
+        }
+        return out
+    }
+
+    static func rows(_ people: [StaffMember], month: String, now: Date, t: (String) -> String, on db: any Database) async throws -> [Row] {
+        let records = try await records(people, month: month, now: now, on: db)
+        let confirmed = Dictionary(try await MonthlyRating.query(on: db).filter(\.$staffID ~~ people.map { $0.id! }).filter(\.$month == month).all()
+            .map { ($0.staffID, $0) }, uniquingKeysWith: { a, _ in a })
+        let units = try await OrgService.names(Set(people.map { $0.$org.id }), on: db)
+        return people.map { p in
+            let r = records[p.id!]!
+            let c = confirmed[p.id!]
+            return Row(staffId: p.id!, name: p.fullName, unit: units[p.$org.id] ?? "", month: month, tasksDue: r.tasksDue, tasksOnTime: r.tasksOnTime,
+                       tasksOverdue: r.tasksOverdue, reportsExpected: r.reportsExpected, reportsReceived: r.reportsReceived,
+                       taskScore: r.taskScore.roundedTenth, reportScore: r.reportScore.roundedTenth, score: r.score,
+                       proposed: r.proposed.rawValue, proposedLabel: t("rating." + r.proposed.rawValue),
+                       level: c?.level, levelLabel: c.map { t("rating." + $0.level) }, justification: c?.justification, confirmedBy: c?.confirmedBy)
+        }
+    }
+
+    /// Everyone under `org`, by Vietnamese name order.
+    static func people(under org: Organization, actor: Actor, on db: any Database) throws -> QueryBuilder<StaffMember> {
+        try actor.require(.readReports, on: org.orgPath)
+        return StaffMember.query(on: db).join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
+            .filter(Organization.self, \.$path =~ org.path).sort(\.$sortKey).sort(\.$id)
+    }
+
+    static func page(under org: Organization, month: String, actor: Actor, page: PageRequest, t: (String) -> String,
+                     on db: any Database) async throws -> Paged<Row> {
+        let total = try await people(under: org, actor: actor, on: db).count()
+        let people = try await people(under: org, actor: actor, on: db).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await rows(people, month: month, now: Date(), t: t, on: db), total: total, page: page)
+    }
+
+    struct ConfirmInput: Content {
+        var staffId: UUID?
+        var month: String?
+        var level: String?
+        var justification: String?
+    }
+
+    /// The head confirms the proposal or sets another level; a changed level needs a reason.
+    static func confirm(_ input: ConfirmInput, actor: Actor, on db: any Database, now: Date = Date()) async throws -> MonthlyRating {
+        guard let id = input.staffId else { throw AppError.invalid("rating.staff_missing", "") }
+        let person = try await StaffService.find(id, actor: actor, on: db)
+        try actor.require(.rateStaff, on: person.org.orgPath)
+        let month = try parseMonth(input.month, now: now)
+        guard let raw = input.level, let level = RatingLevel(rawValue: raw) else { throw AppError.invalid("rating.level_invalid", input.level ?? "") }
+        let record = try await records([person], month: month, now: now, on: db)[id]!
+        let why = (input.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard why.count <= 1000 else { throw AppError.invalid("report.too_long", "1000") }
+        if level != record.proposed && why.count < 10 { throw AppError.invalid("rating.justification_missing", "") }
+        let existing = try await MonthlyRating.query(on: db).filter(\.$staffID == id).filter(\.$month == month).first()
+        let row = existing ?? MonthlyRating()
+        if existing == nil { row.id = UUID(); row.staffID = id; row.month = month }
+        row.orgPath = person.org.path
+        row.proposed = record.proposed.rawValue
+        row.score = record.score
+        row.level = level.rawValue
+        row.justification = why
+        row.tasksDue = record.tasksDue; row.tasksOnTime = record.tasksOnTime; row.tasksOverdue = record.tasksOverdue
+        row.reportsExpected = record.reportsExpected; row.reportsReceived = record.reportsReceived
+        row.confirmedBy = actor.displayName
+        try await db.transaction { tx in
+            try await row.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "rating.confirm", entityType: "staff", entityID: id, orgPath: person.org.path,
+                                          summary: "\(person.fullName) \(month): \(level.vietnamese)",
+                                          after: ["proposed": record.proposed.rawValue, "level": level.rawValue, "score": String(record.score), "why": why])
+        }
+        return row
+    }
+
+    static func csv(_ rows: [Row]) -> String {
+        var out = CSVTable.line(["staff_id", "full_name", "unit", "month", "tasks_due", "tasks_on_time", "tasks_overdue", "reports_expected",
+                                 "reports_received", "task_score", "report_score", "score", "proposed", "level", "justification", "confirmed_by"])
+        for r in rows {
+            out += CSVTable.line([r.staffId.uuidString, r.name, r.unit, r.month, String(r.tasksDue), String(r.tasksOnTime), String(r.tasksOverdue),
+                                  String(r.reportsExpected), String(r.reportsReceived), String(r.taskScore), String(r.reportScore), String(r.score),
+                                  r.proposedLabel, r.levelLabel ?? "", r.justification ?? "", r.confirmedBy ?? ""])
+        }
+        return out
+    }
+}
+
+extension Double {
+    var roundedTenth: Double { (self * 10).rounded() / 10 }
+}
