@@ -38,6 +38,7 @@ func routes(_ app: Application) throws {
     ReportAPI.register(api)
     CheckInAPI.register(api)
     RatingAPI.register(api)
+    PlanAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -56,5 +57,6 @@ func routes(_ app: Application) throws {
     ReportWeb.register(web)
     CheckInWeb.register(web)
     RatingWeb.register(web)
+    PlanWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -76,5 +76,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateCheckIns())
         app.migrations.add(CreateSchedulerClaims())
         app.migrations.add(CreateMonthlyRatings())
+        app.migrations.add(CreateWeeklyPlans())
     }
 }

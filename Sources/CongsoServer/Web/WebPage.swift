@@ -24,6 +24,7 @@ struct PageContext<T: Encodable>: Encodable {
         let canReports: Bool
         let canCheckins: Bool
         let canRatings: Bool
+        let canPlans: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -55,7 +56,7 @@ enum WebPage {
                               canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
                               canTasks: a.staffID != nil || a.has(.assignTasks),
                               canReports: a.staffID != nil || a.has(.readReports), canCheckins: a.staffID != nil || a.has(.manageReports),
-                              canRatings: a.has(.readReports),
+                              canRatings: a.has(.readReports), canPlans: a.orgID != nil && a.has(.readStaff),
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]
