@@ -53,6 +53,15 @@ enum RatingService {
         let settings = try await ReportService.settings(on: db)
         var orgPaths: [UUID: String] = [:]
         for o in try await Organization.query(on: db).filter(\.$id ~~ Array(Set(people.map { $0.$org.id }))).all() { orgPaths[o.id!] = o.path }
+        // The first day each unit reported this month: someone added to a unit later is
+        // still expected from then on, like everyone the rates page counts.
+        var unitStart: [UUID: LocalDate] = [:]
+        for orgID in Set(people.map { $0.$org.id }) {
+            if let d = try await DailyReport.query(on: db).filter(\.$orgID == orgID).filter(\.$date >= first.value)
+                .filter(\.$date <= last.value).min(\.$date) {
+                unitStart[orgID] = LocalDate(d)
+            }
+        }
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
             // Tasks due this month: finished ones, and open ones whose deadline has passed.
@@ -73,9 +82,11 @@ enum RatingService {
             let absences = try await StaffAbsence.query(on: db).filter(\.$staffID ~~ part).filter(\.$shift == nil)
                 .filter(\.$fromDate <= last.value).filter(\.$toDate >= first.value).all()
             for p in people where part.contains(p.id!) {
-                // Windows count from the month's start, or from when the person came on record.
+                // Windows count from the month's start, or from when the person came on record
+                // (or their unit first reported, if that was earlier).
                 var day = max(first, LocalDate.of(p.createdAt ?? first.start))
                 if let f = firstReport[p.id!].flatMap(LocalDate.init) { day = min(day, f) }
+                if let u = unitStart[p.$org.id] { day = min(day, u) }
                 let schedule = ReportService.schedule(at: orgPaths[p.$org.id] ?? "/", in: settings).schedule
                 let mine = absences.filter { $0.staffID == p.id }
                 var expected = 0

@@ -199,6 +199,21 @@ enum ReportService {
         return s.windows(on: LocalDate.of(now)).filter { $0.opensAt <= now }.reversed()
     }
 
+    /// Windows of the previous `maxDaysBack` days the person has not reported, newest first.
+    static func missed(by person: StaffMember, now: Date, on db: any Database) async throws -> [ReportWindow] {
+        let (s, _) = schedule(at: person.org.path, in: try await settings(on: db))
+        let today = LocalDate.of(now)
+        let from = today.adding(days: -maxDaysBack)
+        let done = Set(try await DailyReport.query(on: db).filter(\.$staffID == person.id!).filter(\.$date >= from.value)
+            .filter(\.$date < today.value).all().map { "\($0.date)|\($0.slot)" })
+        var out: [ReportWindow] = []
+        for back in 1...maxDaysBack {
+            let day = today.adding(days: -back)
+            out += s.windows(on: day).reversed().filter { !done.contains("\(day.value)|\($0.slot)") }
+        }
+        return out
+    }
+
     // MARK: - Ad-hoc requests
 
     struct RequestInput: Content {

@@ -51,6 +51,12 @@ enum ReportWeb {
                 let label = req.t(w.isOpen(at: now) ? "reports_window_open" : "reports_window_late", detail: "\(w.slot) \(today.vietnamese)")
                 targets.append(Choice(value: "win:\(w.slot)", label: label, selected: wanted == "win:\(w.slot)"))
             }
+            // Windows of the last days still owed can be handed in late.
+            for w in try await ReportService.missed(by: person, now: now, on: req.db) {
+                let value = "win:\(w.date.value)|\(w.slot)"
+                targets.append(Choice(value: value, label: req.t("reports_window_late", detail: "\(w.slot) \(w.date.vietnamese)"),
+                                      selected: wanted == value))
+            }
             for r in try await ReportService.requests(visibleTo: actor, page: PageRequest(page: 1, per: 20), on: req.db).items
             where r.deadline > now.addingTimeInterval(-86_400) {
                 targets.append(Choice(value: "req:\(r.id!)", label: req.t("reports_request_label", detail: "\(r.title) — \(DisplayDate.format(r.deadline))"),
@@ -88,7 +94,9 @@ enum ReportWeb {
             input.requestId = UUID(uuidString: String(target.dropFirst(4)))
             if input.requestId == nil { return try await indexPage(req, form: f, error: req.t("err.not_found", detail: target)) }
         } else if target.hasPrefix("win:") {
-            input.window = String(target.dropFirst(4))
+            let parts = target.dropFirst(4).split(separator: "|").map(String.init)
+            input.window = parts.last
+            if parts.count == 2 { input.date = parts[0] }
         }
         do {
             _ = try await ReportService.submit(input, actor: actor, on: req.db)
@@ -159,8 +167,10 @@ enum ReportWeb {
         let schedule = canManage ? try await ReportService.scheduleDTO(org, on: req.db) : nil
         let reqs = canManage ? try await ReportRequest.query(on: req.db).filter(\.$orgPath =~ org.path)
             .sort(\.$deadline, .descending).limit(10).all() : []
+        // "07:00 – 08:00" for a day's window; full dates for an ad-hoc request.
         let period = current.map { w in
-            [w.opensAt, w.closesAt].compactMap { $0 }.map { DisplayDate.format($0) }.joined(separator: " – ")
+            [w.opensAt, w.closesAt].compactMap { $0 }.map { isRequest ? DisplayDate.format($0) : String(DisplayDate.format($0).suffix(5)) }
+                .joined(separator: " – ")
         } ?? ""
         let missing = current?.missing ?? []
         let data = RatesData(

@@ -208,7 +208,7 @@ enum TaskService {
         try await db.transaction { tx in
             try await task.save(on: tx)
             if newStatus != oldStatus {
-                try await TaskEvent(taskID: task.id!, kind: "status", actor: actor, text: note, detail: "\(oldStatus.rawValue)→\(newStatus.rawValue)").create(on: tx)
+                try await TaskEvent(taskID: task.id!, kind: "status", actor: actor, text: note, detail: "\(oldStatus.rawValue)→\(newStatus.rawValue)|\(percent)").create(on: tx)
             } else {
                 try await TaskEvent(taskID: task.id!, kind: "progress", actor: actor, text: note, detail: String(percent)).create(on: tx)
             }

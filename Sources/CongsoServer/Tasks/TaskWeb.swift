@@ -196,7 +196,7 @@ enum TaskWeb {
                             canDispatch: canDispatch, canWork: canWork, people: people,
                             statuses: moves.map { Choice(value: $0.rawValue, label: req.t("task.status." + $0.rawValue), selected: $0 == task.taskStatus) },
                             events: events, files: files, hasFiles: !files.isEmpty,
-                            watchers: watchers.map(\.displayName).joined(separator: ", "),
+                            watchers: watchers.isEmpty ? "—" : watchers.map(\.displayName).joined(separator: ", "),
                             watching: watchers.contains { $0.id == actor.userID }, canAddWatchers: TaskService.mayManage(task, actor: actor),
                             allowedTypes: TaskAttachments.allowedList, error: error)
         let response = try await WebPage.render(req, "tasks/show", title: task.title, nav: "tasks", data: data)
@@ -207,8 +207,10 @@ enum TaskWeb {
     static func describe(_ e: TaskEvent, _ req: Request) -> String {
         switch e.kind {
         case "status":
-            let p = e.detail.split(separator: "→").map(String.init)
-            return req.t("task_event_status", detail: p.count == 2 ? "\(req.t("task.status." + p[0])) → \(req.t("task.status." + p[1]))" : e.detail)
+            let parts = e.detail.split(separator: "|").map(String.init)
+            let p = parts[0].split(separator: "→").map(String.init)
+            let moved = p.count == 2 ? "\(req.t("task.status." + p[0])) → \(req.t("task.status." + p[1]))" : parts[0]
+            return req.t("task_event_status", detail: parts.count == 2 ? "\(moved) (\(parts[1])%)" : moved)
         default:
             return req.t("task_event_" + e.kind, detail: e.detail)
         }
