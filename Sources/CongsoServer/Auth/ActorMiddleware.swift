@@ -10,8 +10,11 @@ struct ActorMiddleware: AsyncMiddleware {
                 .filter(\.$tokenHash == UserToken.hash(bearer)).with(\.$user).first(),
                 token.user.active
             else { throw AppError.unauthorized }
-            token.lastUsedAt = Date()
-            try await token.save(on: req.db)
+            // "Last used" to the minute: writing it on every call would make each read a write.
+            if (token.lastUsedAt ?? .distantPast) < Date().addingTimeInterval(-60) {
+                token.lastUsedAt = Date()
+                try await token.save(on: req.db)
+            }
             req.actor = try await Actor.load(user: token.user, via: "api", on: req.db)
         } else if let raw = req.session.data["uid"], let id = UUID(uuidString: raw),
                   !(req.url.path.hasPrefix("/api/") && req.method != .GET && req.method != .HEAD) {

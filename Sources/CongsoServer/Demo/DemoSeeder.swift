@@ -44,12 +44,14 @@ enum DemoSeeder {
             }
             log("  \(people.count) cán bộ / staff")
             var users: [(String, Role, String?, String)] = []
+            var heads: [String: User] = [:]
             for u in demo.users {
                 let name = u.staff.map { demo.staff[$0].draft.fullName } ?? u.note
                 let user = User(email: u.email, displayName: name, passwordHash: hash, role: u.role,
                                 orgID: u.orgCode.flatMap { byCode[$0]?.id }, staffID: u.staff.map { people[$0].id! })
                 try await user.create(on: tx)
                 users.append((u.email, u.role, u.orgCode, u.note))
+                if u.role == .head, let code = u.orgCode { heads[code] = user }
             }
             for seed in demo.directives {
                 let d = Directive()
@@ -67,6 +69,11 @@ enum DemoSeeder {
                 try await DirectiveVersion(of: d, by: actor.label).create(on: tx)
             }
             log("  \(demo.directives.count) chỉ thị / directives")
+            let offices = [("Q02-P2", "Q02"), ("Q08-P2", "Q08")].compactMap { unit, district in
+                byCode[unit].flatMap { u in heads[district].map { (unit: u, head: $0) } }
+            }
+            try await DemoWork.seed(on: tx, units: offices, staff: people)
+            log("  công việc và báo cáo mẫu / demo tasks and reports")
             try await AuditService.record(on: tx, actor: actor, action: "demo.seed", entityType: "system", entityID: nil,
                                           orgPath: orgs[0].path, summary: "demo data: \(orgs.count) orgs, \(people.count) staff, \(users.count) users")
             return Result(orgs: orgs.count, staff: people.count, users: users.map { (email: $0.0, role: $0.1, org: $0.2, note: $0.3) })
