@@ -38,6 +38,13 @@ def past_weekday(skip):
                 return d
 
 
+def submit(browser, button_id):
+    """Clicks a submit button and waits for the next page, so nothing is read off the old one."""
+    button = browser.find_element(By.ID, button_id)
+    button.click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(button))
+
+
 def wait_text(browser, css, timeout=15):
     return WebDriverWait(browser, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css))).text
 
@@ -80,7 +87,7 @@ def test_task_report_and_rating(browser):
     Select(browser.find_element(By.ID, "tprio")).select_by_value("high")
     Select(browser.find_element(By.ID, "tunit")).select_by_value(code)
     check_page(browser, "work-1-assign")
-    browser.find_element(By.ID, "task-submit").click()
+    submit(browser, "task-submit")
     WebDriverWait(browser, 10).until(EC.url_matches(r"/tasks/[0-9A-Fa-f-]{36}$"))
     task_url = browser.current_url
     assert "Chờ lãnh đạo đơn vị phân công" in browser.find_element(By.ID, "task-assignee").text
@@ -92,7 +99,7 @@ def test_task_report_and_rating(browser):
     browser.get(task_url)
     Select(browser.find_element(By.ID, "dstaff")).select_by_value(assignee["id"])
     check_page(browser, "work-2-dispatch")
-    browser.find_element(By.ID, "dispatch-submit").click()
+    submit(browser, "dispatch-submit")
     assert "Đã phân công" in wait_text(browser, ".flash")
     assert browser.find_element(By.ID, "task-assignee").text == assignee["name"]
 
@@ -104,11 +111,11 @@ def test_task_report_and_rating(browser):
     pct.clear()
     pct.send_keys("50")
     browser.find_element(By.ID, "pnote").send_keys("Đã rà soát 3/6 khu phố")
-    browser.find_element(By.ID, "progress-submit").click()
+    submit(browser, "progress-submit")
     assert "Đã cập nhật tiến độ" in wait_text(browser, ".flash")
     assert browser.find_element(By.ID, "task-progress").text == "50%"
     Select(browser.find_element(By.ID, "pstatus")).select_by_value("done")
-    browser.find_element(By.ID, "progress-submit").click()
+    submit(browser, "progress-submit")
     wait_text(browser, ".flash")
     assert browser.find_element(By.ID, "task-status").text == "Hoàn thành"
     assert "Đã rà soát 3/6 khu phố" in browser.find_element(By.ID, "task-history").text
@@ -131,7 +138,7 @@ def test_task_report_and_rating(browser):
         browser.find_element(By.ID, "rnext").send_keys("Gửi báo cáo Ban chỉ đạo")
         if person is people[1]:
             check_page(browser, "work-4-report")
-        browser.find_element(By.ID, "report-submit").click()
+        submit(browser, "report-submit")
         assert "Đã gửi báo cáo" in wait_text(browser, ".flash")
 
     # 5. Two of five: the unit's page shows 40% and the three who have not reported.
@@ -164,6 +171,8 @@ def test_task_report_and_rating(browser):
     form = done_row.find_element(By.CSS_SELECTOR, "form")
     Select(form.find_element(By.NAME, "level")).select_by_value("good")
     form.find_element(By.NAME, "justification").send_keys("Hoàn thành đúng hạn nhưng báo cáo chưa đều")
-    form.find_element(By.CSS_SELECTOR, "button").click()
+    button = form.find_element(By.CSS_SELECTOR, "button")
+    button.click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(button))
     assert "Đã xác nhận xếp loại" in wait_text(browser, ".flash")
     assert "báo cáo chưa đều" in browser.find_element(By.ID, "ratings").text

@@ -19,7 +19,7 @@ enum CheckInService {
         guard (5...1440).contains(minutes) else { throw AppError.invalid("checkin.minutes_invalid", String(minutes)) }
         let typed = (input.message ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard typed.count <= 300 else { throw AppError.invalid("report.too_long", "300") }
-        let message = typed.isEmpty ? "Điểm danh" : typed
+        let message = typed.isEmpty ? "Kiểm tra liên lạc" : typed
         let people = try await ReportRates.people(under: org, on: LocalDate.of(now), db: db).filter(\.available)
         guard !people.isEmpty else { throw AppError.invalid("checkin.nobody", org.name) }
         let c = CheckIn()

@@ -120,6 +120,7 @@ enum ReportWeb {
         let dateLabel: String
         let tabs: [Stat]
         let hasWindow: Bool
+        let notOpen: Bool
         let windowTitle: String
         let period: String
         let expected: Int
@@ -172,9 +173,11 @@ enum ReportWeb {
             [w.opensAt, w.closesAt].compactMap { $0 }.map { isRequest ? DisplayDate.format($0) : String(DisplayDate.format($0).suffix(5)) }
                 .joined(separator: " – ")
         } ?? ""
-        let missing = current?.missing ?? []
+        // The page lists the first hundred; the API gives up to 500 and the total.
+        let missing = Array((current?.missing ?? []).prefix(100))
+        let notOpen = (current?.opensAt ?? .distantPast) > now
         let data = RatesData(
-            org: org.name, orgCode: org.code, date: dto.date, dateLabel: date.vietnamese, tabs: tabs, hasWindow: current != nil,
+            org: org.name, orgCode: org.code, date: dto.date, dateLabel: date.vietnamese, tabs: tabs, hasWindow: current != nil, notOpen: notOpen,
             windowTitle: current?.title ?? current?.slot ?? "", period: period,
             expected: current?.expected ?? 0, received: current?.received ?? 0, onTime: current?.onTime ?? 0, late: current?.late ?? 0,
             rate: format(current?.rate ?? 0), missing: missing.map { Missing(name: $0.name, unit: $0.unit) }, hasMissing: !missing.isEmpty,
