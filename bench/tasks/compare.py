@@ -275,7 +275,7 @@ def main():
                                          "priority": "normal"}) for i in range(200)])
         overdue = lua(tmp, "congso-overdue", "GET", {"Authorization": f"Bearer {me}"}, paths=["/api/v1/tasks?scope=mine&overdue=1"])
         log("Congso: task creation …")
-        results["c-create"] = wrk(url, create, args.duration, args.connections)
+        results["c-create"] = wrk(url + "/api/v1/tasks", create, args.duration, args.connections)
         log("Congso: my overdue tasks …")
         results["c-overdue"] = wrk(url, overdue, args.duration, args.connections)
 
@@ -322,7 +322,7 @@ def main():
             roverdue = lua(tmp, "redmine-overdue", "GET", {"X-Redmine-API-Key": user_key},
                            paths=[f"/issues.json?assigned_to_id=me&status_id=open&due_date=%3C%3D{yesterday}"])
             log("Redmine: issue creation …")
-            results["r-create"] = wrk(rurl, rcreate, args.duration, args.connections)
+            results["r-create"] = wrk(rurl + "/issues.json", rcreate, args.duration, args.connections)
             log("Redmine: my overdue issues …")
             results["r-overdue"] = wrk(rurl, roverdue, args.duration, args.connections)
     finally:

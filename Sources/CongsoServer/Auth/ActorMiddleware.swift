@@ -16,7 +16,7 @@ struct ActorMiddleware: AsyncMiddleware {
                 try await token.save(on: req.db)
             }
             req.actor = try await Actor.load(user: token.user, via: "api", on: req.db)
-        } else if let raw = req.session.data["uid"], let id = UUID(uuidString: raw),
+        } else if req.cookies["congso_session"] != nil, let raw = req.session.data["uid"], let id = UUID(uuidString: raw),
                   !(req.url.path.hasPrefix("/api/") && req.method != .GET && req.method != .HEAD) {
             // The cookie signs in the web and read-only API calls; API writes need a
             // bearer token, so a cross-site form can never write through the API.
