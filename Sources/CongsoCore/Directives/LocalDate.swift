@@ -21,11 +21,17 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
 
     public static let timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
 
-    /// Today in Hanoi for a given instant.
-    public static func of(_ instant: Date) -> LocalDate {
+    /// One Gregorian calendar in Hanoi time, made once: making a calendar costs more than
+    /// the date arithmetic done with it.
+    static let calendar: Calendar = {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day], from: instant)
+        return cal
+    }()
+
+    /// Today in Hanoi for a given instant.
+    public static func of(_ instant: Date) -> LocalDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
         return LocalDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))!
     }
 
@@ -37,17 +43,13 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
 
     /// The instant this day starts in Hanoi.
     public var start: Date {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = Self.timeZone
         let p = value.split(separator: "-").compactMap { Int($0) }
-        return cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
+        return Self.calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
     }
 
     /// 1 = Sunday … 7 = Saturday, as Foundation counts, in Hanoi.
     public var weekday: Int {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = Self.timeZone
-        return cal.component(.weekday, from: start)
+        Self.calendar.component(.weekday, from: start)
     }
 
     public func adding(days: Int) -> LocalDate {

@@ -86,7 +86,8 @@ enum TaskAPI {
         let actor = try req.requireActor()
         let paged = try await TaskList.list(try await TaskList.Filter(req, actor: actor), actor: actor, page: try PageRequest(req), on: req.db)
         let (people, units) = try await TaskList.labels(paged.items, on: req.db)
-        return ListResponse(paged.map { TaskDTO($0, people: people, units: units) })
+        let today = LocalDate.of(Date())
+        return ListResponse(paged.map { TaskDTO($0, people: people, units: units, today: today) })
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
