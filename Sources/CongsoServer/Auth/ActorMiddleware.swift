@@ -6,16 +6,8 @@ import Vapor
 struct ActorMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization?.token {
-            guard let token = try await UserToken.query(on: req.db)
-                .filter(\.$tokenHash == UserToken.hash(bearer)).with(\.$user).first(),
-                token.user.active
-            else { throw AppError.unauthorized }
-            // "Last used" to the minute: writing it on every call would make each read a write.
-            if (token.lastUsedAt ?? .distantPast) < Date().addingTimeInterval(-60) {
-                token.lastUsedAt = Date()
-                try await token.save(on: req.db)
-            }
-            req.actor = try await Actor.load(user: token.user, via: "api", on: req.db)
+            guard let actor = try await TokenAuth.actor(bearer: bearer, on: req.db) else { throw AppError.unauthorized }
+            req.actor = actor
         } else if req.cookies["congso_session"] != nil, let raw = req.session.data["uid"], let id = UUID(uuidString: raw),
                   !(req.url.path.hasPrefix("/api/") && req.method != .GET && req.method != .HEAD) {
             // The cookie signs in the web and read-only API calls; API writes need a

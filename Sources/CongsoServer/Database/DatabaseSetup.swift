@@ -37,7 +37,10 @@ enum DatabaseSetup {
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
             if !url.contains("sslmode=require") { config.coreConfiguration.tls = .disable }
-            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+            // Test suites run in parallel, each with its own application: two connections per
+            // event loop keeps them under PostgreSQL's default 100.
+            let perLoop = app.environment == .testing ? 2 : 4
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
         }
     }
 

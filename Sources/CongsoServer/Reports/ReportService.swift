@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Daily reports (seed 003): staff hand in what they did, what comes next, what blocks
@@ -7,13 +8,28 @@ import Vapor
 enum ReportService {
     // MARK: - Windows
 
-    /// Every org's own schedule; few rows, read whole.
-    static func settings(on db: any Database) async throws -> [ReportScheduleSetting] {
-        try await ReportScheduleSetting.query(on: db).all()
+    /// An org's own windows, as the scheduler, the rates and every report read them.
+    struct ScheduleSetting: Sendable {
+        let orgID: UUID
+        let orgPath: String
+        let schedule: ReportSchedule
+    }
+
+    /// Every org's own schedule; few rows, read whole (in plain SQL: every report reads them).
+    static func settings(on db: any Database) async throws -> [ScheduleSetting] {
+        guard let sql = db as? any SQLDatabase else {
+            return try await ReportScheduleSetting.query(on: db).all().map { .init(orgID: $0.orgID, orgPath: $0.orgPath, schedule: $0.schedule) }
+        }
+        return try await sql.raw("SELECT org_id, org_path, times, minutes, days FROM report_schedules").all().map { r in
+            let schedule = (try? ReportSchedule(times: try r.decode(column: "times", as: String.self), minutes: try r.decode(column: "minutes", as: Int.self),
+                                                days: try r.decode(column: "days", as: String.self))) ?? .standard
+            return ScheduleSetting(orgID: try r.decode(column: "org_id", as: UUID.self), orgPath: try r.decode(column: "org_path", as: String.self),
+                                   schedule: schedule)
+        }
     }
 
     /// The schedule that applies at `path`: the deepest setting above it, else the default.
-    static func schedule(at path: String, in settings: [ReportScheduleSetting]) -> (schedule: ReportSchedule, owner: ReportScheduleSetting?) {
+    static func schedule(at path: String, in settings: [ScheduleSetting]) -> (schedule: ReportSchedule, owner: ScheduleSetting?) {
         let owner = settings.filter { path.hasPrefix($0.orgPath) }.max { $0.orgPath.count < $1.orgPath.count }
         return (owner?.schedule ?? .standard, owner)
     }
@@ -117,14 +133,14 @@ enum ReportService {
     /// Where a report goes: a window of the person's schedule, or an ad-hoc request.
     struct Target { let date: String; let slot: String; let closesAt: Date }
 
-    static func target(_ input: Input, person: StaffMember, now: Date, on db: any Database) async throws -> Target {
+    static func target(_ input: Input, orgPath: String, now: Date, on db: any Database) async throws -> Target {
         if let rid = input.requestId {
-            guard let r = try await ReportRequest.find(rid, on: db), OrgPath(r.orgPath).contains(person.org.orgPath) else {
+            guard let r = try await ReportRequest.find(rid, on: db), OrgPath(r.orgPath).contains(OrgPath(orgPath)) else {
                 throw AppError.notFound(rid.uuidString)
             }
             return Target(date: LocalDate.of(r.createdAt ?? now).value, slot: r.slot, closesAt: r.deadline)
         }
-        let (schedule, _) = schedule(at: person.org.path, in: try await settings(on: db))
+        let (schedule, _) = schedule(at: orgPath, in: try await settings(on: db))
         let today = LocalDate.of(now)
         guard let day = input.date.map({ LocalDate($0) }) ?? today else { throw AppError.invalid("date_invalid", input.date ?? "") }
         guard day <= today else { throw AppError.invalid("report.window_not_open", day.vietnamese) }
@@ -145,43 +161,73 @@ enum ReportService {
         return Target(date: day.value, slot: window.slot, closesAt: window.closesAt)
     }
 
+    /// The person handing in a report: id, name and unit, in one query.
+    struct Reporter { let id: UUID; let name: String; let orgID: UUID; let orgPath: String }
+
+    static func reporter(_ actor: Actor, on db: any Database) async throws -> Reporter {
+        guard let id = actor.staffID else { throw AppError.invalid("task.no_staff_record", "") }
+        guard let sql = db as? any SQLDatabase else {
+            let p = try await me(actor, on: db)
+            return Reporter(id: p.id!, name: p.fullName, orgID: p.org.id!, orgPath: p.org.path)
+        }
+        guard let r = try await sql.raw("""
+            SELECT s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id = \(bind: id)
+            """).first() else { throw AppError.notFound(id.uuidString) }
+        return Reporter(id: id, name: try r.decode(column: "full_name", as: String.self), orgID: try r.decode(column: "org_id", as: UUID.self),
+                        orgPath: try r.decode(column: "path", as: String.self))
+    }
+
+    /// Hands in (or edits) a report. The hot path of the three daily windows, so it is
+    /// plain SQL: one upsert that keeps the first hand-in time, and the audit line.
     static func submit(_ input: Input, actor: Actor, on db: any Database, now: Date = Date()) async throws -> DailyReport {
-        let person = try await me(actor, on: db)
+        let person = try await reporter(actor, on: db)
         let done = try text(input.done, "done", required: true)
         let next = try text(input.next, "next", required: false)
         let blockers = try text(input.blockers, "blockers", required: false)
         let location = input.location.flatMap { $0.isEmpty ? nil : $0 } ?? "remote"
         guard ["onSite", "remote"].contains(location) else { throw AppError.invalid("report.location_invalid", location) }
-        let target = try await target(input, person: person, now: now, on: db)
-        let existing = try await DailyReport.query(on: db).filter(\.$staffID == person.id!)
-            .filter(\.$date == target.date).filter(\.$slot == target.slot).first()
-        // Handing in again edits the report; it keeps the time it was first received.
-        let report = existing ?? DailyReport()
-        if existing == nil {
-            report.id = UUID()
-            report.staffID = person.id!
-            report.date = target.date
-            report.slot = target.slot
-            report.submittedAt = now
-            report.onTime = now < target.closesAt
-        }
-        report.orgID = person.org.id!
-        report.orgPath = person.org.path
+        let target = try await target(input, orgPath: person.orgPath, now: now, on: db)
+        let report = DailyReport()
+        report.id = UUID()
+        report.staffID = person.id
+        report.orgID = person.orgID
+        report.orgPath = person.orgPath
+        report.date = target.date
+        report.slot = target.slot
         report.done = done
         report.next = next
         report.blockers = blockers
         report.location = location
-        do {
-            try await db.transaction { tx in
-                try await report.save(on: tx)
-                try await AuditService.record(on: tx, actor: actor, action: existing == nil ? "report.submit" : "report.edit",
-                                              entityType: "report", entityID: report.id, orgPath: report.orgPath,
-                                              summary: "\(person.fullName) \(target.date) \(target.slot)")
-            }
-        } catch let e as any DatabaseError where e.isConstraintFailure {
-            // The same person handed in twice at once: the first one stands.
-            throw AppError.conflict("report.duplicate", target.slot)
+        report.submittedAt = now
+        report.onTime = now < target.closesAt
+        guard let sql = db as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "internal", detail: "SQL database needed") }
+        try await db.transaction { tx in
+            let tsql = tx as! any SQLDatabase
+            // Handing in again edits the report; it keeps the time it was first received.
+            let row = try await tsql.raw("""
+                INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
+                VALUES (\(bind: report.id!), \(bind: person.id), \(bind: person.orgID), \(bind: person.orgPath), \(bind: target.date),
+                        \(bind: target.slot), \(bind: done), \(bind: next), \(bind: blockers), \(bind: location), \(bind: now),
+                        \(bind: report.onTime), \(bind: now))
+                ON CONFLICT (staff_id, date, slot) DO UPDATE SET done = excluded.done, next = excluded.next, blockers = excluded.blockers,
+                    location = excluded.location, org_id = excluded.org_id, org_path = excluded.org_path, updated_at = excluded.updated_at
+                RETURNING id, submitted_at, on_time
+                """).first()
+            guard let row else { throw AppError(status: .internalServerError, code: "internal", detail: "report not stored") }
+            report.id = try row.decode(column: "id", as: UUID.self)
+            report.submittedAt = try row.decode(column: "submitted_at", as: Date.self)
+            report.onTime = try row.decode(column: "on_time", as: Bool.self)
+            let edited = report.submittedAt.timeIntervalSince(now) < -0.001
+            let entry = AuditService.entry(actor: actor, action: edited ? "report.edit" : "report.submit", entityType: "report",
+                                           entityID: report.id, orgPath: person.orgPath, summary: "\(person.name) \(target.date) \(target.slot)")
+            try await tsql.raw("""
+                INSERT INTO audit_entries (id, at, actor_id, actor_label, via, action, entity_type, entity_id, org_path, prev_org_path, summary, before, after)
+                VALUES (\(bind: UUID()), \(bind: entry.at), \(bind: entry.actorID), \(bind: entry.actorLabel), \(bind: entry.via), \(bind: entry.action),
+                        \(bind: entry.entityType), \(bind: entry.entityID), \(bind: entry.orgPath), \(bind: entry.prevOrgPath), \(bind: entry.summary),
+                        \(bind: entry.before), \(bind: entry.after))
+                """).run()
         }
+        _ = sql
         return report
     }
 
