@@ -13,6 +13,7 @@ import re
 import subprocess
 import zoneinfo
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -38,11 +39,19 @@ def past_weekday(skip):
                 return d
 
 
+def after_navigation(browser, action):
+    """Runs `action` (a click that submits a form) and waits until the next page has loaded,
+    so nothing is read off the old one. A mark on the old page's window tells them apart;
+    Chromium sometimes reports a vanished element as an inspector error rather than a
+    stale reference, so errors while the page changes are waited through."""
+    browser.execute_script("window.__congsoOldPage = true")
+    action()
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.__congsoOldPage === undefined && document.readyState === 'complete'"))
+
+
 def submit(browser, button_id):
-    """Clicks a submit button and waits for the next page, so nothing is read off the old one."""
-    button = browser.find_element(By.ID, button_id)
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(button))
+    after_navigation(browser, browser.find_element(By.ID, button_id).click)
 
 
 def wait_text(browser, css, timeout=15):
@@ -171,8 +180,6 @@ def test_task_report_and_rating(browser):
     form = done_row.find_element(By.CSS_SELECTOR, "form")
     Select(form.find_element(By.NAME, "level")).select_by_value("good")
     form.find_element(By.NAME, "justification").send_keys("Hoàn thành đúng hạn nhưng báo cáo chưa đều")
-    button = form.find_element(By.CSS_SELECTOR, "button")
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(button))
+    after_navigation(browser, form.find_element(By.CSS_SELECTOR, "button").click)
     assert "Đã xác nhận xếp loại" in wait_text(browser, ".flash")
     assert "báo cáo chưa đều" in browser.find_element(By.ID, "ratings").text
