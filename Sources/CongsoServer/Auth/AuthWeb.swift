@@ -62,6 +62,10 @@ enum AuthWeb {
         let staffCount: Int
         let byStatus: [StatusCount]
         let canStaff: Bool
+        /// My open and overdue tasks, for people with a staff record.
+        let hasStaffRecord: Bool
+        let myTasks: Int
+        let myOverdue: Int
     }
     struct StatusCount: Encodable { let label: String; let count: Int; let key: String }
 
@@ -84,9 +88,17 @@ enum AuthWeb {
                 byStatus.append(StatusCount(label: req.t("status." + status.rawValue), count: n, key: status.rawValue))
             }
         }
+        var myTasks = 0, myOverdue = 0
+        if let me = actor.staffID {
+            let open = TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)
+            myTasks = try await WorkTask.query(on: req.db).filter(\.$assigneeStaffID == me).filter(\.$status ~~ open).count()
+            myOverdue = try await WorkTask.query(on: req.db).filter(\.$assigneeStaffID == me).filter(\.$status ~~ open)
+                .filter(\.$deadline < LocalDate.of(Date()).value).count()
+        }
         let data = HomeData(intro: req.t("home.intro." + actor.role.rawValue), scopeName: scopeOrg?.name ?? "",
                             scopeID: scopeOrg?.id?.uuidString, orgCount: orgCount, staffCount: staffCount,
-                            byStatus: byStatus, canStaff: canStaff)
+                            byStatus: byStatus, canStaff: canStaff, hasStaffRecord: actor.staffID != nil,
+                            myTasks: myTasks, myOverdue: myOverdue)
         return try await WebPage.render(req, "home", title: req.t("home.title"), nav: "home", data: data)
     }
 
