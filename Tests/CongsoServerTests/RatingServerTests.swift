@@ -35,6 +35,11 @@ import VaporTesting
             #expect(an.proposed == .excellent)
             #expect(binh.reportsExpected == 3 && binh.reportsReceived == 0 && binh.tasksOverdue == 1)
             #expect(binh.score == 0 && binh.proposed == .notDone)
+            // Someone added the next day is still expected from the day the unit first reported.
+            f.hkPerson2.createdAt = hanoi("2021-07-27", "06:00")
+            try await f.hkPerson2.save(on: app.db)
+            let later = try await RatingService.records([f.hkPerson2], month: "2021-07", now: hanoi("2021-07-27", "18:00"), on: app.db)
+            #expect(later[f.hkPerson2.id!]!.reportsExpected == 6)
 
             // The head confirms; changing the level needs a reason; a lead may not confirm; another district cannot.
             let head = try await app.token("head.hk@t.vn"), lead = try await app.token("lead.hk@t.vn"), bd = try await app.token("head.bd@t.vn")

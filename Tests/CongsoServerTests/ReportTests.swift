@@ -234,6 +234,8 @@ func staffActor(_ p: StaffMember, _ org: Organization) -> Actor {
             #expect(try await app.send(.POST, "/api/v1/checkins/\(c.id)/answer", headers: app.bearer(lead)).status == .notFound)
             let s = try await app.send(.GET, "/api/v1/checkins/\(c.id)", headers: app.bearer(lead)).content.decode(CheckInService.StatusDTO.self)
             #expect(s.asked == 2 && s.answered == 1 && s.unanswered.map(\.name) == ["Trần Thị Bình"] && !s.due)
+            let counts = try await CheckInService.counts([c.id], on: app.db)[c.id]
+            #expect(counts?.asked == 2 && counts?.answered == 1)
             #expect(try await app.send(.GET, "/api/v1/checkins/\(c.id)", headers: app.bearer(bd)).status == .notFound)
             // When the minutes are up, the sender is told once.
             var r = try await Scheduler.tick(at: c.dueAt.addingTimeInterval(30), on: app.db)

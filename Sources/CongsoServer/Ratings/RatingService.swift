@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Monthly ratings: a level proposed from the month's record (RatingRecord holds the
@@ -56,10 +57,16 @@ enum RatingService {
         // The first day each unit reported this month: someone added to a unit later is
         // still expected from then on, like everyone the rates page counts.
         var unitStart: [UUID: LocalDate] = [:]
-        for orgID in Set(people.map { $0.$org.id }) {
-            if let d = try await DailyReport.query(on: db).filter(\.$orgID == orgID).filter(\.$date >= first.value)
-                .filter(\.$date <= last.value).min(\.$date) {
-                unitStart[orgID] = LocalDate(d)
+        let units = Array(Set(people.map { $0.$org.id }))
+        if let sql = db as? any SQLDatabase {
+            for chunk in stride(from: 0, to: units.count, by: 500) {
+                let part = Array(units[chunk..<min(chunk + 500, units.count)])
+                for row in try await sql.select().column("org_id").column(SQLFunction("min", args: SQLColumn("date")), as: "first_day")
+                    .from(DailyReport.schema).where("org_id", .in, part)
+                    .where("date", .greaterThanOrEqual, first.value).where("date", .lessThanOrEqual, last.value)
+                    .groupBy("org_id").all() {
+                    unitStart[try row.decode(column: "org_id", as: UUID.self)] = LocalDate(try row.decode(column: "first_day", as: String.self))
+                }
             }
         }
         for chunk in stride(from: 0, to: ids.count, by: 500) {

@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Reachability: a leader sends a check-in to a unit, everyone available there is asked
@@ -83,6 +84,20 @@ enum CheckInService {
             .filter(\.$createdAt >= now.addingTimeInterval(-2 * 86_400)).sort(\.$createdAt, .descending).all()
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.checkInID, $0) })
         return checks.map { ($0, byID[$0.id!]!) }
+    }
+
+    /// Asked and answered per check-in, in one grouped query.
+    static func counts(_ ids: [UUID], on db: any Database) async throws -> [UUID: (asked: Int, answered: Int)] {
+        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
+        var out: [UUID: (asked: Int, answered: Int)] = [:]
+        for row in try await sql.select().column("checkin_id")
+            .column(SQLFunction("count", args: SQLLiteral.all), as: "asked")
+            .column(SQLFunction("count", args: SQLColumn("answered_at")), as: "answered")
+            .from(CheckInAnswer.schema).where("checkin_id", .in, ids).groupBy("checkin_id").all() {
+            out[try row.decode(column: "checkin_id", as: UUID.self)] = (try row.decode(column: "asked", as: Int.self),
+                                                                        try row.decode(column: "answered", as: Int.self))
+        }
+        return out
     }
 
     struct StatusDTO: Content {

@@ -37,12 +37,10 @@ enum CheckInWeb {
         let page = try PageRequest(req)
         let sent = try await CheckInService.sent(actor, page: page, on: req.db)
         let names = try await OrgService.names(sent.items.map(\.orgID), on: req.db)
-        var rows: [Sent] = []
-        for c in sent.items {
-            let asked = try await CheckInAnswer.query(on: req.db).filter(\.$checkInID == c.id!).count()
-            let answered = try await CheckInAnswer.query(on: req.db).filter(\.$checkInID == c.id!).filter(\.$answeredAt != nil).count()
-            rows.append(Sent(id: c.id!.uuidString, message: c.message, org: names[c.orgID] ?? "", at: DisplayDate.format(c.createdAt),
-                             answered: answered, asked: asked))
+        let counts = try await CheckInService.counts(sent.items.map { $0.id! }, on: req.db)
+        let rows = sent.items.map { c in
+            Sent(id: c.id!.uuidString, message: c.message, org: names[c.orgID] ?? "", at: DisplayDate.format(c.createdAt),
+                 answered: counts[c.id!]?.answered ?? 0, asked: counts[c.id!]?.asked ?? 0)
         }
         let canSend = actor.has(.manageReports)
         let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: sent.pageCount)

@@ -200,9 +200,9 @@ enum ReportService {
         report.location = location
         report.submittedAt = now
         report.onTime = now < target.closesAt
-        guard let sql = db as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "internal", detail: "SQL database needed") }
         try await db.transaction { tx in
-            let tsql = tx as! any SQLDatabase
+            // Both drivers Congso runs on (SQLite and PostgreSQL) are SQL databases.
+            guard let tsql = tx as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "internal", detail: "SQL database needed") }
             // Handing in again edits the report; it keeps the time it was first received.
             let row = try await tsql.raw("""
                 INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
@@ -227,7 +227,6 @@ enum ReportService {
                         \(bind: entry.before), \(bind: entry.after))
                 """).run()
         }
-        _ = sql
         return report
     }
 
