@@ -39,7 +39,7 @@ enum AbsenceService {
         absence.shift = shift
         absence.reason = reason
         absence.createdBy = actor.label
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await absence.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "absence.create", entityType: "absence", entityID: absence.id,
                                           orgPath: absence.orgPath, summary: "\(person.fullName) \(from.value)…\(until.value)",
@@ -57,7 +57,7 @@ enum AbsenceService {
     static func delete(_ a: StaffAbsence, actor: Actor, on db: any Database) async throws {
         if a.staffID != actor.staffID { try actor.require(.planRosters, on: OrgPath(a.orgPath)) }
         let snapshot = a.auditSnapshot
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await a.delete(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "absence.delete", entityType: "absence", entityID: a.id,
                                           orgPath: a.orgPath, summary: "\(a.fromDate)…\(a.toDate)", before: snapshot)

@@ -29,10 +29,14 @@ enum DatabaseSetup {
     static func configure(_ app: Application, _ choice: DatabaseChoice) throws {
         switch choice {
         case .sqliteMemory:
-            app.databases.use(.sqlite(.memory, maxConnectionsPerEventLoop: 1), as: .sqlite)
+            app.databases.use(GatedSQLiteConfiguration(inner: DatabaseConfigurationFactory.sqlite(.memory, maxConnectionsPerEventLoop: 1).make()),
+                              as: .sqlite, isDefault: true)
         case .sqliteFile(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(dir + "/congso.sqlite"), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+            // Writers of the file queue on one gate (see WriteTransaction).
+            let file = DatabaseConfigurationFactory.sqlite(.file(dir + "/congso.sqlite"), maxConnectionsPerEventLoop: 1,
+                                                           connectionPoolTimeout: .seconds(30)).make()
+            app.databases.use(GatedSQLiteConfiguration(inner: file), as: .sqlite, isDefault: true)
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
@@ -80,5 +84,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateSchedulerClaims())
         app.migrations.add(CreateMonthlyRatings())
         app.migrations.add(CreateWeeklyPlans())
+        app.migrations.add(UniqueOnSiteRequests())
     }
 }

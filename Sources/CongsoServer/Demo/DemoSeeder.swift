@@ -21,7 +21,7 @@ enum DemoSeeder {
         guard try await isEmpty(db) else { throw AppError.conflict("demo.not_empty", "") }
         let demo = DemoDataset()
         let hash = try passwords.hash(DemoDataset.password)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             var byCode: [String: Organization] = [:]
             var orgs: [Organization] = []
             for o in demo.orgs {

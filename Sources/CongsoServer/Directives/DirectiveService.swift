@@ -50,7 +50,7 @@ enum DirectiveService {
         d.id = UUID()
         d.version = 1
         try await apply(input, to: d, actor: actor, creating: true, on: db)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await d.create(on: tx)
             try await DirectiveVersion(of: d, by: actor.label).create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "directive.create", entityType: "directive", entityID: d.id,
@@ -67,7 +67,7 @@ enum DirectiveService {
         try await apply(input, to: d, actor: actor, creating: false, on: db)
         guard d.auditSnapshot != before else { return d }
         d.version += 1
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await d.save(on: tx)
             try await DirectiveVersion(of: d, by: actor.label).create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "directive.update", entityType: "directive", entityID: d.id,

@@ -41,7 +41,7 @@ enum ExceptionService {
         ex.homeAffairsOpinion = ""
         ex.decisionComment = ""
         let reviewers = try await NotificationService.usersCovering(org.orgPath, roles: [.homeAffairs], on: db)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await ex.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "exception.file", entityType: "exception", entityID: ex.id,
                                           orgPath: ex.orgPath, summary: "\(org.name): \(wanted)", after: ex.auditSnapshot)
@@ -76,14 +76,16 @@ enum ExceptionService {
         guard ex.status == CapException.Status.submitted.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
         let text = VietnameseText.normalize(opinion)
         guard !text.isEmpty else { throw AppError.invalid("exception.opinion_missing", "") }
-        let before = ex.auditSnapshot
-        ex.homeAffairsOpinion = text
-        ex.status = CapException.Status.forwarded.rawValue
-        ex.forwardedBy = actor.label
-        ex.forwardedAt = Date()
         let deciders = try await NotificationService.usersCovering(OrgPath(ex.orgPath), roles: [.steering], on: db)
         let name = try await Organization.find(ex.orgID, on: db)?.name ?? ""
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
+            guard let ex = try await CapException.lockedForUpdate(ex.id!, on: tx) else { throw AppError.notFound("") }
+            guard ex.status == CapException.Status.submitted.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+            let before = ex.auditSnapshot
+            ex.homeAffairsOpinion = text
+            ex.status = CapException.Status.forwarded.rawValue
+            ex.forwardedBy = actor.label
+            ex.forwardedAt = Date()
             try await ex.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "exception.forward", entityType: "exception", entityID: ex.id,
                                           orgPath: ex.orgPath, summary: name, before: before, after: ex.auditSnapshot)
@@ -97,14 +99,16 @@ enum ExceptionService {
     static func decide(_ ex: CapException, approve: Bool, comment: String, actor: Actor, on db: any Database) async throws -> CapException {
         try actor.require(.decideExceptions, on: OrgPath(ex.orgPath))
         guard ex.status == CapException.Status.forwarded.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
-        let before = ex.auditSnapshot
-        ex.status = (approve ? CapException.Status.approved : .rejected).rawValue
-        ex.decidedBy = actor.label
-        ex.decidedAt = Date()
-        ex.decisionComment = VietnameseText.normalize(comment)
         let heads = try await NotificationService.usersCovering(OrgPath(ex.orgPath), roles: [.head, .unitLead, .homeAffairs], on: db)
         let name = try await Organization.find(ex.orgID, on: db)?.name ?? ""
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
+            guard let ex = try await CapException.lockedForUpdate(ex.id!, on: tx) else { throw AppError.notFound("") }
+            guard ex.status == CapException.Status.forwarded.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+            let before = ex.auditSnapshot
+            ex.status = (approve ? CapException.Status.approved : .rejected).rawValue
+            ex.decidedBy = actor.label
+            ex.decidedAt = Date()
+            ex.decisionComment = VietnameseText.normalize(comment)
             try await ex.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: approve ? "exception.approve" : "exception.reject",
                                           entityType: "exception", entityID: ex.id, orgPath: ex.orgPath, summary: name,

@@ -26,7 +26,14 @@ final class OnSiteRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String { case pending, approved, rejected }
+    enum Status: String, CaseIterable {
+        case pending, approved, rejected
+        /// Set aside without a decision: a duplicate found when the unique index came in.
+        case withdrawn
+
+        /// The requests that count: one of these per person, day and shift (a unique index says so).
+        static let live: [Status] = [.pending, .approved]
+    }
 
     var test: TestResult? {
         guard let on = testTakenOn.flatMap(LocalDate.init), let k = testKind.flatMap(TestResult.Kind.init(rawValue:)),

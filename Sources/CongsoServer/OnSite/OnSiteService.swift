@@ -39,13 +39,17 @@ enum OnSiteService {
         let prepared = checked
         let person = prepared[0].1
         let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
-        return try await db.transaction { tx in
+        let live = OnSiteRequest.Status.live.map(\.rawValue)
+        // Two requests racing past the read below meet the unique index; the loser is told
+        // the same as someone who asked twice in turn.
+        return try await DatabaseFailure.duplicate(as: { try await duplicateRefusal(prepared.map(\.0), on: db) }) {
+          try await db.writeTransaction { tx in
             var seen = Set<String>()
             for (request, person) in prepared {
                 let key = "\(request.staffID)|\(request.date)|\(request.shift)"
                 let date = LocalDate(request.date)!
                 let duplicate = try await OnSiteRequest.query(on: tx).filter(\.$staffID == request.staffID).filter(\.$date == request.date)
-                    .filter(\.$shift == request.shift).filter(\.$status != OnSiteRequest.Status.rejected.rawValue).first()
+                    .filter(\.$shift == request.shift).filter(\.$status ~~ live).first()
                 if duplicate != nil || !seen.insert(key).inserted { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
                 try await request.create(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "onsite.request", entityType: "onsiteRequest", entityID: request.id,
@@ -57,7 +61,18 @@ enum OnSiteService {
                                                  detail: "\(person.fullName) — \(days.prefix(4).joined(separator: ", "))\(days.count > 4 ? "…" : "")",
                                                  link: "/onsite?org=\(person.org.id!)&date=\(prepared[0].0.date)", on: tx)
             return prepared.map(\.0)
+          }
         }
+    }
+
+    /// The refusal for a batch that met the unique index: the first day already asked for.
+    private static func duplicateRefusal(_ requests: [OnSiteRequest], on db: any Database) async throws -> AppError {
+        for r in requests {
+            let taken = try await OnSiteRequest.query(on: db).filter(\.$staffID == r.staffID).filter(\.$date == r.date)
+                .filter(\.$shift == r.shift).filter(\.$status ~~ OnSiteRequest.Status.live.map(\.rawValue)).first()
+            if taken != nil { return AppError.conflict("onsite.duplicate", LocalDate(r.date)?.vietnamese ?? r.date) }
+        }
+        return AppError.conflict("onsite.duplicate", LocalDate(requests[0].date)?.vietnamese ?? requests[0].date)
     }
 
     /// Validates one request against the rules in force on its day.
@@ -129,8 +144,8 @@ enum OnSiteService {
         let note = VietnameseText.normalize(comment)
         for attempt in 1...(cap + 10) {
             do {
-                return try await db.transaction { tx in
-                    guard let fresh = try await OnSiteRequest.find(request.id, on: tx),
+                return try await db.writeTransaction { tx in
+                    guard let fresh = try await OnSiteRequest.lockedForUpdate(request.id!, on: tx),
                           fresh.status == OnSiteRequest.Status.pending.rawValue else {
                         throw AppError.conflict("onsite.not_pending", "")
                     }
@@ -181,18 +196,21 @@ enum OnSiteService {
         guard request.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", request.status) }
         let note = VietnameseText.normalize(comment)
         guard !note.isEmpty else { throw AppError.invalid("onsite.comment_missing", "") }
-        let before = request.auditSnapshot
-        request.status = OnSiteRequest.Status.rejected.rawValue
-        request.decidedBy = actor.label
-        request.decidedAt = Date()
-        request.decisionComment = note
-        return try await db.transaction { tx in
-            try await request.save(on: tx)
-            try await AuditService.record(on: tx, actor: actor, action: "onsite.reject", entityType: "onsiteRequest", entityID: request.id,
-                                          orgPath: request.orgPath, summary: "\(request.date) \(request.shift)",
-                                          before: before, after: request.auditSnapshot)
-            try await notifyRequester(request, kind: "notif.onsite_rejected", on: tx)
-            return request
+        return try await db.writeTransaction { tx in
+            // Decided by someone else meanwhile (an approval holds a place): refuse, do not overwrite.
+            guard let fresh = try await OnSiteRequest.lockedForUpdate(request.id!, on: tx) else { throw AppError.notFound("") }
+            guard fresh.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", fresh.status) }
+            let before = fresh.auditSnapshot
+            fresh.status = OnSiteRequest.Status.rejected.rawValue
+            fresh.decidedBy = actor.label
+            fresh.decidedAt = Date()
+            fresh.decisionComment = note
+            try await fresh.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "onsite.reject", entityType: "onsiteRequest", entityID: fresh.id,
+                                          orgPath: fresh.orgPath, summary: "\(fresh.date) \(fresh.shift)",
+                                          before: before, after: fresh.auditSnapshot)
+            try await notifyRequester(fresh, kind: "notif.onsite_rejected", on: tx)
+            return fresh
         }
     }
 

@@ -23,7 +23,9 @@ enum PresenceService {
         let person = try await person(for: staffID, actor: actor, on: db)
         let date = LocalDate.of(now)
         let shift = shift ?? currentShift(now)
-        return try await db.transaction { tx in
+        // The unique index (person, day, shift) decides a race the read below cannot see on PostgreSQL.
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("presence.already_in", "") }) {
+          try await db.writeTransaction { tx in
             if try await PresenceEntry.query(on: tx).filter(\.$staffID == person.id!).filter(\.$date == date.value)
                 .filter(\.$shift == shift.rawValue).first() != nil {
                 throw AppError.conflict("presence.already_in", "")
@@ -40,17 +42,20 @@ enum PresenceService {
             try await AuditService.record(on: tx, actor: actor, action: "presence.check_in", entityType: "presence", entityID: e.id,
                                           orgPath: e.orgPath, summary: "\(person.fullName) \(date.value) \(shift.rawValue)")
             return e
+          }
         }
     }
 
     static func checkOut(staffID: UUID?, actor: Actor, on db: any Database, now: Date = Date()) async throws -> PresenceEntry {
         let person = try await person(for: staffID, actor: actor, on: db)
-        guard let open = try await PresenceEntry.query(on: db).filter(\.$staffID == person.id!)
-            .filter(\.$date == LocalDate.of(now).value).filter(\.$checkedOutAt == nil).sort(\.$checkedInAt, .descending).first() else {
-            throw AppError.conflict("presence.not_in", "")
-        }
-        open.checkedOutAt = now
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
+            // Read and locked inside: two check-outs at once close the entry once.
+            guard let found = try await PresenceEntry.query(on: tx).filter(\.$staffID == person.id!)
+                .filter(\.$date == LocalDate.of(now).value).filter(\.$checkedOutAt == nil).sort(\.$checkedInAt, .descending).first(),
+                  let open = try await PresenceEntry.lockedForUpdate(found.id!, on: tx), open.checkedOutAt == nil else {
+                throw AppError.conflict("presence.not_in", "")
+            }
+            open.checkedOutAt = now
             try await open.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "presence.check_out", entityType: "presence", entityID: open.id,
                                           orgPath: open.orgPath, summary: "\(person.fullName) \(open.date) \(open.shift)")

@@ -249,7 +249,7 @@ enum OpenAPIDocument {
                              required: ["org", "date", "staffCount", "cap", "minOnDuty", "summary"]),
             "OnSiteRequest": object(["id": uuid, "staffId": uuid, "staffName": nullable(str()), "orgId": uuid, "date": str(), "shift": str(["enum": ["morning", "afternoon"]]),
                                      "reason": str(), "justification": str(), "test": nullable(object(["takenOn": str(), "kind": str(), "outcome": str()])),
-                                     "status": str(["enum": ["pending", "approved", "rejected"]]), "decidedBy": nullable(str()),
+                                     "status": str(["enum": ["pending", "approved", "rejected", "withdrawn"]]), "decidedBy": nullable(str()),
                                      "decidedAt": nullable(str(["format": "date-time"])), "decisionComment": str()]),
             "OnSiteWrite": object(["staffId": uuid, "date": str(["format": "date"]), "shift": str(["enum": ["morning", "afternoon"]]),
                                    "reason": str(["enum": ExemptionReason.allCases.map(\.rawValue)]), "justification": str(),

@@ -85,7 +85,7 @@ enum OrgService {
         let name = VietnameseText.normalize(input.name ?? "")
         guard !name.isEmpty, name.count <= 200 else { throw AppError.invalid("org.name_invalid", "") }
         let code = try validCode(input.code)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             if try await Organization.query(on: tx).filter(\.$code == code).first() != nil {
                 throw AppError.conflict("org.code_taken", code)
             }
@@ -128,7 +128,7 @@ enum OrgService {
             org.setName(org.name)
         }
         let movingUnder = newParent
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             if input.code != nil, try await Organization.query(on: tx).filter(\.$code == org.code).filter(\.$id != org.id!).first() != nil {
                 throw AppError.conflict("org.code_taken", org.code)
             }

@@ -20,7 +20,11 @@ enum PermitKeys {
         row.id = UUID()
         row.kid = kid
         row.publicDER = Data(key.derRepresentation).base64EncodedString()
-        try await row.create(on: db)
+        do {
+            try await row.create(on: db)
+        } catch where DatabaseFailure.isUniqueViolation(error) {
+            return   // another request registered the same key a moment earlier
+        }
     }
 
     /// Makes a new key the one that signs from now on; older keys keep verifying.

@@ -30,7 +30,7 @@ enum PermitService {
             }
         }
         let ready = permits
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             for p in ready {
                 try await p.create(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "permit.request", entityType: "permit", entityID: p.id,
@@ -112,25 +112,28 @@ enum PermitService {
         let agencies = try await OrgService.names(permits.map(\.orgID), withParent: true, separator: " - ", on: db)
         var orgNames: [UUID: (String, String)] = [:]
         for o in try await Organization.query(on: db).filter(\.$id ~~ Array(agencies.keys)).all() { orgNames[o.id!] = (agencies[o.id!] ?? o.name, o.code) }
-        var befores: [UUID: [String: String]] = [:]
-        for p in permits {
-            befores[p.id!] = p.auditSnapshot
-            var content = p.content
-            content.org = orgNames[p.orgID]?.0 ?? ""
-            p.token = try PermitCodec.issue(content, issuer: issuerPrefix + "-" + (orgNames[p.orgID]?.1 ?? ""), at: now, key: key)
-            p.kid = kid
-            p.status = Permit.Status.approved.rawValue
-            p.approvedBy = actor.label
-            p.approvedAt = now
-        }
-        let snapshots = befores
-        return try await db.transaction { tx in
-            for p in permits {
+        let names = orgNames
+        // Issued under a lock on the rows: of two heads approving one permit at once, one
+        // issues it and the other is told it is no longer waiting (never two tokens).
+        return try await db.writeTransaction { tx in
+            let fresh = try await Permit.lockedForUpdate(permits.map { $0.id! }, on: tx)
+            guard fresh.count == permits.count else { throw AppError.notFound("") }
+            for p in fresh where p.status != Permit.Status.requested.rawValue { throw AppError.conflict("permit.not_requested", p.number) }
+            for p in fresh.sorted(by: { $0.number < $1.number }) {
+                let before = p.auditSnapshot
+                var content = p.content
+                content.org = names[p.orgID]?.0 ?? ""
+                p.token = try PermitCodec.issue(content, issuer: issuerPrefix + "-" + (names[p.orgID]?.1 ?? ""), at: now, key: key)
+                p.kid = kid
+                p.status = Permit.Status.approved.rawValue
+                p.approvedBy = actor.label
+                p.approvedAt = now
                 try await p.save(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "permit.approve", entityType: "permit", entityID: p.id,
-                                              orgPath: p.orgPath, summary: p.number, before: snapshots[p.id!], after: p.auditSnapshot)
+                                              orgPath: p.orgPath, summary: p.number, before: before, after: p.auditSnapshot)
             }
-            return permits
+            let order = Dictionary(uniqueKeysWithValues: permits.enumerated().map { ($1.id!, $0) })
+            return fresh.sorted { order[$0.id!]! < order[$1.id!]! }
         }
     }
 
@@ -140,11 +143,13 @@ enum PermitService {
         guard p.status == Permit.Status.approved.rawValue else { throw AppError.conflict("permit.not_approved", p.status) }
         let why = VietnameseText.normalize(reason)
         guard !why.isEmpty else { throw AppError.invalid("permit.reason_missing", "") }
-        let before = p.auditSnapshot
-        p.status = Permit.Status.revoked.rawValue
-        p.revokedAt = Date()
-        p.revokeReason = why
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
+            guard let p = try await Permit.lockedForUpdate(p.id!, on: tx) else { throw AppError.notFound("") }
+            guard p.status == Permit.Status.approved.rawValue else { throw AppError.conflict("permit.not_approved", p.status) }
+            let before = p.auditSnapshot
+            p.status = Permit.Status.revoked.rawValue
+            p.revokedAt = Date()
+            p.revokeReason = why
             try await p.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "permit.revoke", entityType: "permit", entityID: p.id,
                                           orgPath: p.orgPath, summary: "\(p.number): \(why)", before: before, after: p.auditSnapshot)

@@ -58,22 +58,36 @@ enum PlanService {
             let p = try await StaffService.find(owner, actor: actor, on: db)
             guard OrgPath(org.path).contains(p.org.orgPath) else { throw AppError.invalid("task.assignee_outside", p.fullName) }
         }
-        let existing = try await find(org, week: week, on: db)
-        if let existing, existing.status == "approved" { throw AppError.conflict("plan.approved", week.vietnamese) }
-        let plan = existing ?? WeeklyPlan()
-        if existing == nil {
-            plan.id = UUID(); plan.orgID = org.id!; plan.orgPath = org.path; plan.weekStart = week.value; plan.status = "draft"
+        let itemDay = day
+        // The week's plan is read (or started) inside the transaction. Two members adding the
+        // first items of a week at once on PostgreSQL: the unique (unit, week) index turns one
+        // away, and that one runs again and joins the plan the other started.
+        for attempt in 1...2 {
+            do {
+                return try await db.writeTransaction { tx in
+                    let existing = try await find(org, week: week, on: tx)
+                    let plan = existing ?? WeeklyPlan()
+                    if let existing {
+                        guard let locked = try await WeeklyPlan.lockedForUpdate(existing.id!, on: tx), locked.status == "draft" else {
+                            throw AppError.conflict("plan.approved", week.vietnamese)
+                        }
+                    } else {
+                        plan.id = UUID(); plan.orgID = org.id!; plan.orgPath = org.path; plan.weekStart = week.value; plan.status = "draft"
+                        try await plan.create(on: tx)
+                    }
+                    let item = PlanItem()
+                    item.id = UUID(); item.planID = plan.id!; item.title = title; item.day = itemDay; item.taskID = input.taskId
+                    item.ownerStaffID = input.ownerStaffId; item.createdBy = actor.displayName
+                    try await item.create(on: tx)
+                    try await AuditService.record(on: tx, actor: actor, action: "plan.item_add", entityType: "plan", entityID: plan.id,
+                                                  orgPath: org.path, summary: "\(org.name) \(week.value): \(title)")
+                    return (plan, item)
+                }
+            } catch where attempt == 1 && DatabaseFailure.isUniqueViolation(error) {
+                continue
+            }
         }
-        let item = PlanItem()
-        item.id = UUID(); item.planID = plan.id!; item.title = title; item.day = day; item.taskID = input.taskId
-        item.ownerStaffID = input.ownerStaffId; item.createdBy = actor.displayName
-        try await db.transaction { tx in
-            if existing == nil { try await plan.create(on: tx) }
-            try await item.create(on: tx)
-            try await AuditService.record(on: tx, actor: actor, action: "plan.item_add", entityType: "plan", entityID: plan.id,
-                                          orgPath: org.path, summary: "\(org.name) \(week.value): \(title)")
-        }
-        return (plan, item)
+        throw AppError.conflict("conflict", "")
     }
 
     static func removeItem(_ id: UUID, actor: Actor, on db: any Database) async throws {
@@ -81,8 +95,11 @@ enum PlanService {
             throw AppError.notFound(id.uuidString)
         }
         try actor.require(.readStaff, on: OrgPath(plan.orgPath))
-        guard plan.status == "draft" else { throw AppError.conflict("plan.approved", plan.weekStart) }
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
+            // Approved meanwhile: the item stays, as the lead approved it.
+            guard let locked = try await WeeklyPlan.lockedForUpdate(plan.id!, on: tx), locked.status == "draft" else {
+                throw AppError.conflict("plan.approved", plan.weekStart)
+            }
             try await item.delete(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "plan.item_remove", entityType: "plan", entityID: plan.id,
                                           orgPath: plan.orgPath, summary: item.title)
@@ -94,12 +111,14 @@ enum PlanService {
         guard let plan = try await WeeklyPlan.find(planID, on: db) else { throw AppError.notFound(planID.uuidString) }
         try actor.require(.readStaff, on: OrgPath(plan.orgPath))
         try actor.require(.assignTasks, on: OrgPath(plan.orgPath))
-        guard plan.status == (approve ? "draft" : "approved") else { throw AppError.conflict(approve ? "plan.approved" : "plan.not_approved", plan.weekStart) }
-        if approve, try await PlanItem.query(on: db).filter(\.$planID == planID).count() == 0 { throw AppError.invalid("plan.empty", "") }
-        plan.status = approve ? "approved" : "draft"
-        plan.approvedBy = approve ? actor.displayName : nil
-        plan.approvedAt = approve ? Date() : nil
-        try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
+            // Read again under a lock: an item added or a decision taken meanwhile counts.
+            guard let plan = try await WeeklyPlan.lockedForUpdate(planID, on: tx) else { throw AppError.notFound(planID.uuidString) }
+            guard plan.status == (approve ? "draft" : "approved") else { throw AppError.conflict(approve ? "plan.approved" : "plan.not_approved", plan.weekStart) }
+            if approve, try await PlanItem.query(on: tx).filter(\.$planID == planID).count() == 0 { throw AppError.invalid("plan.empty", "") }
+            plan.status = approve ? "approved" : "draft"
+            plan.approvedBy = approve ? actor.displayName : nil
+            plan.approvedAt = approve ? Date() : nil
             try await plan.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: approve ? "plan.approve" : "plan.reopen", entityType: "plan",
                                           entityID: plan.id, orgPath: plan.orgPath, summary: plan.weekStart)
@@ -108,8 +127,8 @@ enum PlanService {
                 try await NotificationService.notify(users.map(\.userID).filter { $0 != actor.userID }, kind: "notif.plan_approved",
                                                      detail: LocalDate(plan.weekStart)?.vietnamese ?? plan.weekStart, link: "/plans?week=\(plan.weekStart)", on: tx)
             }
+            return plan
         }
-        return plan
     }
 
     struct ItemDTO: Content {

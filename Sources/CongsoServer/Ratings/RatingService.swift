@@ -168,7 +168,7 @@ enum RatingService {
         row.tasksDue = record.tasksDue; row.tasksOnTime = record.tasksOnTime; row.tasksOverdue = record.tasksOverdue
         row.reportsExpected = record.reportsExpected; row.reportsReceived = record.reportsReceived
         row.confirmedBy = actor.displayName
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await row.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "rating.confirm", entityType: "staff", entityID: id, orgPath: person.org.path,
                                           summary: "\(person.fullName) \(month): \(level.vietnamese)",

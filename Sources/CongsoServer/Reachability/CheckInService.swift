@@ -32,7 +32,7 @@ enum CheckInService {
         c.sentByUser = actor.userID
         c.sentBy = actor.displayName
         c.dueAt = now.addingTimeInterval(Double(minutes) * 60)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await c.create(on: tx)
             let rows = people.map { p -> CheckInAnswer in
                 let a = CheckInAnswer(); a.id = UUID(); a.checkInID = c.id!; a.staffID = p.id; return a
@@ -49,15 +49,19 @@ enum CheckInService {
 
     /// One tap: "I am here". Late answers still count, and show as late.
     static func answer(_ id: UUID, actor: Actor, on db: any Database, now: Date = Date()) async throws -> CheckInAnswer {
-        guard let staff = actor.staffID,
-              let row = try await CheckInAnswer.query(on: db).filter(\.$checkInID == id).filter(\.$staffID == staff).first() else {
-            throw AppError.notFound(id.uuidString)
+        guard let staff = actor.staffID else { throw AppError.notFound(id.uuidString) }
+        // Under a lock, so the first tap's time is the one kept however many arrive at once.
+        return try await db.writeTransaction { tx in
+            guard let found = try await CheckInAnswer.query(on: tx).filter(\.$checkInID == id).filter(\.$staffID == staff).first(),
+                  let row = try await CheckInAnswer.lockedForUpdate(found.id!, on: tx) else {
+                throw AppError.notFound(id.uuidString)
+            }
+            if row.answeredAt == nil {
+                row.answeredAt = now
+                try await row.save(on: tx)
+            }
+            return row
         }
-        if row.answeredAt == nil {
-            row.answeredAt = now
-            try await row.save(on: db)
-        }
-        return row
     }
 
     static func find(_ id: UUID, actor: Actor, on db: any Database) async throws -> CheckIn {

@@ -65,7 +65,7 @@ enum ReportService {
         let existing = try await ReportScheduleSetting.query(on: db).filter(\.$orgID == org.id!).first()
         if input.inherit == true {
             guard let existing else { return org }
-            try await db.transaction { tx in
+            try await db.writeTransaction { tx in
                 try await existing.delete(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "report.schedule_reset", entityType: "org", entityID: org.id,
                                               orgPath: org.path, summary: org.name)
@@ -92,7 +92,7 @@ enum ReportService {
         row.minutes = s.minutes
         row.days = s.daysText
         row.updatedBy = actor.label
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await row.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "report.schedule", entityType: "org", entityID: org.id,
                                           orgPath: org.path, summary: "\(org.name): \(row.times) · \(row.minutes)′ · \(row.days)")
@@ -200,7 +200,7 @@ enum ReportService {
         report.location = location
         report.submittedAt = now
         report.onTime = now < target.closesAt
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             // Both drivers Congso runs on (SQLite and PostgreSQL) are SQL databases.
             guard let tsql = tx as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "internal", detail: "SQL database needed") }
             // Handing in again edits the report; it keeps the time it was first received.
@@ -297,7 +297,7 @@ enum ReportService {
         r.title = title
         r.deadline = deadline
         r.createdBy = actor.displayName
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await r.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "report.request", entityType: "report_request", entityID: r.id,
                                           orgPath: org.path, summary: "\(org.name): \(title)")

@@ -38,7 +38,7 @@ enum CalendarService {
         let feed = CalendarFeed()
         feed.staffID = staffID
         feed.tokenHash = UserToken.hash(token)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await revokeAll(staffID: staffID, on: tx)
             try await feed.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "calendar.create", entityType: "calendarFeed", entityID: feed.id,
@@ -49,7 +49,7 @@ enum CalendarService {
 
     static func revoke(actor: Actor, on db: any Database) async throws {
         guard let staffID = actor.staffID else { throw AppError.invalid("schedule.no_staff", "") }
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await revokeAll(staffID: staffID, on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "calendar.revoke", entityType: "calendarFeed", entityID: nil,
                                           orgPath: actor.scope?.value ?? "/", summary: "calendar feed revoked")

@@ -129,7 +129,7 @@ enum RosterService {
             }
         }
         let toSave = cells
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await roster.create(on: tx)
             for chunk in stride(from: 0, to: toSave.count, by: 500) {
                 try await toSave[chunk..<min(chunk + 500, toSave.count)].create(on: tx)
@@ -255,7 +255,7 @@ enum RosterService {
         let names = try await StaffMember.query(on: db).filter(\.$id ~~ [outID, inID]).all()
         let outName = names.first { $0.id == outID }?.fullName ?? outID.uuidString
         let inName = names.first { $0.id == inID }?.fullName ?? inID.uuidString
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await leaving.delete(on: tx)
             try await arriving.create(on: tx)
             roster.dirty = true
@@ -324,7 +324,7 @@ enum RosterService {
         let users = try await User.query(on: db).filter(\.$staffID ~~ Array(changed)).all()
         let firstTime = roster.version == 0
         let snapshot = roster.auditSnapshot
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await RosterPublishedCell.query(on: tx).filter(\.$rosterID == roster.id!).delete()
             let published = draft.map(RosterPublishedCell.init)
             for chunk in stride(from: 0, to: published.count, by: 500) {

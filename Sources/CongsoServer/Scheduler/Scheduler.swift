@@ -58,7 +58,7 @@ enum Scheduler {
                                   _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T? {
         if try await SchedulerClaim.query(on: db).filter(\.$key == key).count() > 0 { return nil }
         do {
-            return try await db.transaction { tx in
+            return try await db.writeTransaction { tx in
                 try await SchedulerClaim(key: key, by: processLabel).create(on: tx)
                 return try await work(tx)
             }

@@ -39,7 +39,7 @@ enum StaffCSVService {
         if !report.errors.isEmpty && !skipInvalid { return report }
 
         let rows = good
-        let (created, updated) = try await db.transaction { tx -> (Int, Int) in
+        let (created, updated) = try await db.writeTransaction { tx -> (Int, Int) in
             var updated = 0
             let emails = rows.map(\.0.draft.email)
             var existing: [String: StaffMember] = [:]

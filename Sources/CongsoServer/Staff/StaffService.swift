@@ -41,7 +41,7 @@ enum StaffService {
         guard let org = try await Organization.find(orgID, on: db) else { throw AppError.invalid("staff.org_unknown", orgID.uuidString) }
         try actor.require(.writeStaff, on: org.orgPath)
         let valid = try validate(draft)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await ensureEmailFree(valid.email, except: nil, on: tx)
             let person = StaffMember(orgID: orgID, draft: valid)
             try await person.create(on: tx)
@@ -66,7 +66,7 @@ enum StaffService {
         let valid = try validate(draft)
         let before = person.auditSnapshot
         let target = toOrg
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await ensureEmailFree(valid.email, except: person.id, on: tx)
             person.apply(valid)
             person.$org.id = target.id!

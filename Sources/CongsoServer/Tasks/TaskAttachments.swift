@@ -49,7 +49,7 @@ enum TaskAttachments {
             throw AppError(status: .internalServerError, code: "internal", detail: "cannot store the file")
         }
         do {
-            try await db.transaction { tx in
+            try await db.writeTransaction { tx in
                 try await a.create(on: tx)
                 try await TaskEvent(taskID: task.id!, kind: "attachment", actor: actor, detail: name).create(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "task.attach", entityType: "task", entityID: task.id,

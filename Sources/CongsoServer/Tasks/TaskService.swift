@@ -62,7 +62,7 @@ enum TaskService {
         task.searchText = VietnameseText.searchable(title + " " + details)
         let watchers = try await watcherUsers(input.watchers ?? [], task: task, on: db)
         let assigneeName = assignee?.fullName ?? ""
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await task.create(on: tx)
             try await TaskEvent(taskID: task.id!, kind: "created", actor: actor, detail: assigneeName).create(on: tx)
             for u in watchers { try await TaskWatcher(taskID: task.id!, userID: u.id!).create(on: tx) }
@@ -147,7 +147,7 @@ enum TaskService {
         // The task follows the person into their own unit, so that unit's lead sees it.
         task.orgID = person.org.id!
         task.orgPath = person.org.path
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await task.save(on: tx)
             try await TaskEvent(taskID: task.id!, kind: "dispatched", actor: actor, detail: person.fullName).create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "task.dispatch", entityType: "task", entityID: task.id,
@@ -164,48 +164,55 @@ enum TaskService {
         var status: String?
     }
 
-    static func progress(_ task: WorkTask, _ input: Progress, actor: Actor, on db: any Database) async throws -> WorkTask {
-        guard mayWork(task, actor: actor) else { throw AppError.forbidden }
+    static func progress(_ loaded: WorkTask, _ input: Progress, actor: Actor, on db: any Database) async throws -> WorkTask {
+        guard mayWork(loaded, actor: actor) else { throw AppError.forbidden }
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= maxComment else { throw AppError.invalid("task.note_too_long", String(maxComment)) }
-        var nextStatus = task.taskStatus
+        var requested: TaskStatus?
         if let raw = input.status, !raw.isEmpty {
             guard let s = TaskStatus(rawValue: raw) else { throw AppError.invalid("task.status_invalid", raw) }
-            if s != task.taskStatus {
+            requested = s
+        }
+        if let p = input.percent, !(0...100).contains(p) { throw AppError.invalid("task.percent_invalid", String(p)) }
+        let wanted = requested
+        // The task's state is read again under a lock: two people reporting at once each
+        // move it from what the other left, and a move that is no longer allowed is refused.
+        return try await db.writeTransaction { tx in
+            guard let task = try await WorkTask.lockedForUpdate(loaded.id!, on: tx) else { throw AppError.notFound("") }
+            guard mayWork(task, actor: actor) else { throw AppError.forbidden }
+            var nextStatus = task.taskStatus
+            if let s = wanted, s != task.taskStatus {
                 guard task.taskStatus.canMove(to: s) else { throw AppError.conflict("task.move_invalid", "\(task.status) → \(s.rawValue)") }
                 // Cancelling belongs to whoever manages the task, not to the assignee.
                 if s == .cancelled, !mayManage(task, actor: actor) { throw AppError.forbidden }
                 nextStatus = s
             }
-        }
-        // A unit task is worked on once its lead has given it to someone; it can still be cancelled.
-        if task.assigneeStaffID == nil, nextStatus != .cancelled { throw AppError.conflict("task.not_dispatched", task.title) }
-        var nextPercent = task.progress
-        if let p = input.percent {
-            guard (0...100).contains(p) else { throw AppError.invalid("task.percent_invalid", String(p)) }
-            guard task.taskStatus.isOpen || nextStatus.isOpen else { throw AppError.conflict("task.closed", task.title) }
-            nextPercent = p
-        }
-        if nextStatus == .done { nextPercent = 100 }
-        // Reporting progress on a new task starts it.
-        if nextStatus == .new, nextPercent > 0 { nextStatus = .inProgress }
-        guard nextStatus != task.taskStatus || nextPercent != task.progress || !note.isEmpty else {
-            throw AppError.invalid("task.nothing_changed", "")
-        }
-        let before = task.auditSnapshot
-        let oldStatus = task.taskStatus
-        let (newStatus, percent) = (nextStatus, nextPercent)
-        task.status = newStatus.rawValue
-        task.progress = percent
-        if newStatus == .done {
-            let now = Date()
-            task.doneAt = now
-            task.doneOnTime = LocalDate.of(now).value <= task.deadline
-        } else if !newStatus.isOpen || oldStatus == .done {
-            task.doneAt = nil
-            task.doneOnTime = nil
-        }
-        try await db.transaction { tx in
+            // A unit task is worked on once its lead has given it to someone; it can still be cancelled.
+            if task.assigneeStaffID == nil, nextStatus != .cancelled { throw AppError.conflict("task.not_dispatched", task.title) }
+            var nextPercent = task.progress
+            if let p = input.percent {
+                guard task.taskStatus.isOpen || nextStatus.isOpen else { throw AppError.conflict("task.closed", task.title) }
+                nextPercent = p
+            }
+            if nextStatus == .done { nextPercent = 100 }
+            // Reporting progress on a new task starts it.
+            if nextStatus == .new, nextPercent > 0 { nextStatus = .inProgress }
+            guard nextStatus != task.taskStatus || nextPercent != task.progress || !note.isEmpty else {
+                throw AppError.invalid("task.nothing_changed", "")
+            }
+            let before = task.auditSnapshot
+            let oldStatus = task.taskStatus
+            let (newStatus, percent) = (nextStatus, nextPercent)
+            task.status = newStatus.rawValue
+            task.progress = percent
+            if newStatus == .done {
+                let now = Date()
+                task.doneAt = now
+                task.doneOnTime = LocalDate.of(now).value <= task.deadline
+            } else if !newStatus.isOpen || oldStatus == .done {
+                task.doneAt = nil
+                task.doneOnTime = nil
+            }
             try await task.save(on: tx)
             if newStatus != oldStatus {
                 try await TaskEvent(taskID: task.id!, kind: "status", actor: actor, text: note, detail: "\(oldStatus.rawValue)→\(newStatus.rawValue)|\(percent)").create(on: tx)
@@ -217,8 +224,8 @@ enum TaskService {
                                           before: before, after: task.auditSnapshot)
             try await notifyFollowers(task, actor: actor, kind: newStatus == .done ? "notif.task_done" : "notif.task_progress",
                                       detail: "\(task.title) (\(percent)%)", on: tx)
+            return task
         }
-        return task
     }
 
     static func comment(_ task: WorkTask, text raw: String?, actor: Actor, on db: any Database) async throws -> TaskEvent {
@@ -235,7 +242,7 @@ enum TaskService {
             }
         }
         let notified = mentioned
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await event.create(on: tx)
             try await NotificationService.notify(notified.filter { $0 != actor.userID }, kind: "notif.task_mention",
                                                  detail: task.title, link: "/tasks/\(task.id!)", on: tx)
@@ -259,8 +266,10 @@ enum TaskService {
             guard let id = actor.userID, let u = try await User.find(id, on: db) else { throw AppError.unauthorized }
             user = u
         }
-        let existing = try await TaskWatcher.query(on: db).filter(\.$taskID == task.id!).filter(\.$userID == user.id!).first()
-        try await db.transaction { tx in
+        // Watching twice at once: the unique index keeps one row and the second call is a no-op, as in turn.
+        do {
+          try await db.writeTransaction { tx in
+            let existing = try await TaskWatcher.query(on: tx).filter(\.$taskID == task.id!).filter(\.$userID == user.id!).first()
             if add {
                 guard existing == nil else { return }
                 try await TaskWatcher(taskID: task.id!, userID: user.id!).create(on: tx)
@@ -269,6 +278,9 @@ enum TaskService {
                 try await existing.delete(on: tx)
             }
             try await TaskEvent(taskID: task.id!, kind: add ? "watcher_added" : "watcher_removed", actor: actor, detail: user.displayName).create(on: tx)
+          }
+        } catch where DatabaseFailure.isUniqueViolation(error) && add {
+            return
         }
     }
 

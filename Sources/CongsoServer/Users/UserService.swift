@@ -55,7 +55,7 @@ enum UserService {
         let password = try validPassword(input.password)
         let hash = try passwords.hash(password)
         let name = VietnameseText.normalize(input.displayName ?? "")
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             if try await User.query(on: tx).filter(\.$email == email).first() != nil {
                 throw AppError.conflict("user.email_taken", email)
             }
@@ -92,7 +92,7 @@ enum UserService {
         user.orgID = org?.id
         if let s = input.staffID { user.staffID = s }
         if let a = input.active { user.active = a }
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             if try await User.query(on: tx).filter(\.$email == user.email).filter(\.$id != user.id!).first() != nil {
                 throw AppError.conflict("user.email_taken", user.email)
             }
@@ -130,7 +130,7 @@ enum UserService {
         let actor = Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.userRole,
                           orgID: user.orgID, scope: nil, via: via)
         let orgPath = try await user.orgID.asyncMap { try await Organization.find($0, on: db)?.path } ?? "/"
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let record = UserToken(userID: user.id!, tokenHash: UserToken.hash(token), name: label)
             try await record.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "token.create", entityType: "token", entityID: record.id,
@@ -144,7 +144,7 @@ enum UserService {
             throw AppError.notFound(id.uuidString)
         }
         let orgPath = actor.scope?.value ?? "/"
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await token.delete(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "token.revoke", entityType: "token", entityID: token.id,
                                           orgPath: orgPath, summary: "\(actor.label): \(token.name)")

@@ -8,14 +8,20 @@ import VaporTesting
 
 /// Runs `test` against a fresh application and database: in-memory SQLite by default,
 /// or, with DATABASE_URL set, a schema of its own in that PostgreSQL database (dropped after).
-func withApp(_ test: (Application) async throws -> Void) async throws {
+/// `sqliteFile` uses a WAL file in a temporary folder instead, as the server does: what
+/// concurrency tests need, since an in-memory database locks differently.
+func withApp(sqliteFile: Bool = false, _ test: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     var schema: String?
+    var folder: String?
     let choice: DatabaseChoice
     if let url = Environment.get("DATABASE_URL"), !url.isEmpty {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         schema = String(name)
         choice = .postgres(url, schema: String(name))
+    } else if sqliteFile {
+        folder = NSTemporaryDirectory() + "congso-db-" + UUID().uuidString
+        choice = .sqliteFile(folder!)
     } else {
         choice = .sqliteMemory
     }
@@ -24,9 +30,14 @@ func withApp(_ test: (Application) async throws -> Void) async throws {
             try? await sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
         }
         try? await app.asyncShutdown()
+        if let folder { try? FileManager.default.removeItem(atPath: folder) }
     }
     do {
         try await configure(app, options: CongsoOptions(database: choice, bcryptCost: 4, autoMigrate: false))
+        if folder != nil {
+            try FileManager.default.createDirectory(atPath: folder!, withIntermediateDirectories: true)
+            try await DatabaseSetup.prepareFile(choice)
+        }
         if let schema, let sql = app.db as? any SQLDatabase {
             try await sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
         }
