@@ -182,14 +182,15 @@ import VaporTesting
             #expect(moves.filter { $0.detail.hasPrefix("inProgress→done") }.count == 1)
 
             // Fifty permits approved one by one, all at once; then one permit approved twenty times at once.
-            let items = crowd.map { p in
+            // One permit each, and one more for the approval stormed on a single permit.
+            let items = (crowd + [crowd[0]]).map { p in
                 PermitService.Input(staffId: p.0.id, idNumber: "001090012345", purpose: "Trực cơ quan", from: "Hoàn Kiếm", to: "Trụ sở UBND",
                                     plate: nil, validFrom: futureDay.value, validUntil: futureDay.adding(days: 7).value)
             }
             let listed = try await app.send(.POST, "/api/v1/permits", headers: app.bearer(head), json: PermitBatch(items: items))
             #expect(listed.status == .created)
             let permits = try await Permit.query(on: app.db).all()
-            #expect(permits.count == crowd.count)
+            #expect(permits.count == crowd.count + 1)
             let approved = try await storm(permits.count - 1) { i in
                 try await app.send(.POST, "/api/v1/permits/\(permits[i].id!)/approve", headers: app.bearer(head))
             }

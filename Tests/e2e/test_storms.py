@@ -4,33 +4,13 @@ day and shift, and twenty identical on-site requests and check-ins. CI runs this
 SQLite server and again against the PostgreSQL one: no 5xx, no duplicate, every 2xx stored."""
 import collections
 import datetime
-import json
 import random
 import threading
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from test_web import BASE, PASSWORD
+from test_onsite import api, token
 
 DISTRICT = "Q03"
-
-
-def api(method, path, token=None, body=None):
-    req = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=120) as res:
-            return res.status, json.loads(res.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def token(email):
-    status, body = api("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})
-    assert status == 201, body
-    return body["token"]
 
 
 def storm(calls):

@@ -1,4 +1,5 @@
 import FluentPostgresDriver
+import FluentSQLiteDriver
 import Vapor
 
 /// Turns every error into `{"error":{"code","message"}}` for the API, or a readable
@@ -18,6 +19,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 let response = Response(status: status)
                 try response.content.encode(body, as: .json)
                 if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+                if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "2") }
                 return response
             }
             if status == .unauthorized {
@@ -48,6 +50,10 @@ struct AppErrorMiddleware: AsyncMiddleware {
             default: e.status.code < 500 ? "bad_request" : "internal"
             }
             return (e.status.code < 500 ? e.status : .internalServerError, code, e.status.code < 500 ? e.reason : "")
+        case let e as SQLiteError where isBusy(e):
+            // Another process held the write lock longer than the busy timeout: a wait, not a fault.
+            req.logger.warning("database busy", metadata: ["error": .string(e.message)])
+            return (.serviceUnavailable, "busy", "")
         case let e as PSQLError:
             // Bad bytes or values the database refused are the caller's fault, not ours.
             switch e.serverInfo?[.sqlState] {
@@ -65,6 +71,13 @@ struct AppErrorMiddleware: AsyncMiddleware {
             }
             req.logger.error("unhandled error", metadata: ["error": .string(text)])
             return (.internalServerError, "internal", "")
+        }
+    }
+
+    static func isBusy(_ e: SQLiteError) -> Bool {
+        switch e.reason {
+        case .busy, .busyTimeout, .busyInSnapshot, .busyInRecovery, .locked: true
+        default: false
         }
     }
 

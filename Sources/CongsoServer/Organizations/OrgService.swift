@@ -85,7 +85,8 @@ enum OrgService {
         let name = VietnameseText.normalize(input.name ?? "")
         guard !name.isEmpty, name.count <= 200 else { throw AppError.invalid("org.name_invalid", "") }
         let code = try validCode(input.code)
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("org.code_taken", code) }) {
+          try await db.writeTransaction { tx in
             if try await Organization.query(on: tx).filter(\.$code == code).first() != nil {
                 throw AppError.conflict("org.code_taken", code)
             }
@@ -97,6 +98,7 @@ enum OrgService {
                                           entityID: org.id, orgPath: org.path, summary: "\(org.code) \(org.name)",
                                           after: org.auditSnapshot)
             return org
+          }
         }
     }
 
@@ -128,7 +130,8 @@ enum OrgService {
             org.setName(org.name)
         }
         let movingUnder = newParent
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("org.code_taken", org.code) }) {
+          try await db.writeTransaction { tx in
             if input.code != nil, try await Organization.query(on: tx).filter(\.$code == org.code).filter(\.$id != org.id!).first() != nil {
                 throw AppError.conflict("org.code_taken", org.code)
             }
@@ -145,6 +148,7 @@ enum OrgService {
                                           prevOrgPath: oldPath, summary: "\(org.code) \(org.name)",
                                           before: before, after: org.auditSnapshot)
             return org
+          }
         }
     }
 

@@ -157,24 +157,36 @@ enum RatingService {
         let why = (input.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard why.count <= 1000 else { throw AppError.invalid("report.too_long", "1000") }
         if level != record.proposed && why.count < 10 { throw AppError.invalid("rating.justification_missing", "") }
-        let existing = try await MonthlyRating.query(on: db).filter(\.$staffID == id).filter(\.$month == month).first()
-        let row = existing ?? MonthlyRating()
-        if existing == nil { row.id = UUID(); row.staffID = id; row.month = month }
-        row.orgPath = person.org.path
-        row.proposed = record.proposed.rawValue
-        row.score = record.score
-        row.level = level.rawValue
-        row.justification = why
-        row.tasksDue = record.tasksDue; row.tasksOnTime = record.tasksOnTime; row.tasksOverdue = record.tasksOverdue
-        row.reportsExpected = record.reportsExpected; row.reportsReceived = record.reportsReceived
-        row.confirmedBy = actor.displayName
-        try await db.writeTransaction { tx in
-            try await row.save(on: tx)
-            try await AuditService.record(on: tx, actor: actor, action: "rating.confirm", entityType: "staff", entityID: id, orgPath: person.org.path,
-                                          summary: "\(person.fullName) \(month): \(level.vietnamese)",
-                                          after: ["proposed": record.proposed.rawValue, "level": level.rawValue, "score": String(record.score), "why": why])
+        // The month's row is read inside the transaction: two heads confirming at once both
+        // land, the later one as a change. On PostgreSQL the first row of a month meets the
+        // unique (person, month) index; the one turned away runs again and updates it.
+        for attempt in 1...2 {
+            do {
+                return try await db.writeTransaction { tx in
+                    let existing = try await MonthlyRating.query(on: tx).filter(\.$staffID == id).filter(\.$month == month).first()
+                    var locked: MonthlyRating?
+                    if let existing { locked = try await MonthlyRating.lockedForUpdate(existing.id!, on: tx) }
+                    let row = locked ?? MonthlyRating()
+                    if existing == nil { row.id = UUID(); row.staffID = id; row.month = month }
+                    row.orgPath = person.org.path
+                    row.proposed = record.proposed.rawValue
+                    row.score = record.score
+                    row.level = level.rawValue
+                    row.justification = why
+                    row.tasksDue = record.tasksDue; row.tasksOnTime = record.tasksOnTime; row.tasksOverdue = record.tasksOverdue
+                    row.reportsExpected = record.reportsExpected; row.reportsReceived = record.reportsReceived
+                    row.confirmedBy = actor.displayName
+                    try await row.save(on: tx)
+                    try await AuditService.record(on: tx, actor: actor, action: "rating.confirm", entityType: "staff", entityID: id, orgPath: person.org.path,
+                                                  summary: "\(person.fullName) \(month): \(level.vietnamese)",
+                                                  after: ["proposed": record.proposed.rawValue, "level": level.rawValue, "score": String(record.score), "why": why])
+                    return row
+                }
+            } catch where attempt == 1 && DatabaseFailure.isUniqueViolation(error) {
+                continue
+            }
         }
-        return row
+        throw AppError.conflict("conflict", "")
     }
 
     static func csv(_ rows: [Row]) -> String {

@@ -41,7 +41,8 @@ enum StaffService {
         guard let org = try await Organization.find(orgID, on: db) else { throw AppError.invalid("staff.org_unknown", orgID.uuidString) }
         try actor.require(.writeStaff, on: org.orgPath)
         let valid = try validate(draft)
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("staff.email_taken", valid.email) }) {
+          try await db.writeTransaction { tx in
             try await ensureEmailFree(valid.email, except: nil, on: tx)
             let person = StaffMember(orgID: orgID, draft: valid)
             try await person.create(on: tx)
@@ -50,6 +51,7 @@ enum StaffService {
                                           after: person.auditSnapshot)
             person.$org.value = org
             return person
+          }
         }
     }
 
@@ -66,7 +68,8 @@ enum StaffService {
         let valid = try validate(draft)
         let before = person.auditSnapshot
         let target = toOrg
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("staff.email_taken", valid.email) }) {
+          try await db.writeTransaction { tx in
             try await ensureEmailFree(valid.email, except: person.id, on: tx)
             person.apply(valid)
             person.$org.id = target.id!
@@ -77,6 +80,7 @@ enum StaffService {
                                           before: before, after: person.auditSnapshot)
             person.$org.value = target
             return person
+          }
         }
     }
 

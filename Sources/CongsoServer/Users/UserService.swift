@@ -55,7 +55,8 @@ enum UserService {
         let password = try validPassword(input.password)
         let hash = try passwords.hash(password)
         let name = VietnameseText.normalize(input.displayName ?? "")
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("user.email_taken", email) }) {
+          try await db.writeTransaction { tx in
             if try await User.query(on: tx).filter(\.$email == email).first() != nil {
                 throw AppError.conflict("user.email_taken", email)
             }
@@ -67,6 +68,7 @@ enum UserService {
                                           orgPath: org?.path ?? "/", summary: "\(email) (\(role.rawValue))",
                                           after: user.auditSnapshot)
             return user
+          }
         }
     }
 
@@ -92,7 +94,8 @@ enum UserService {
         user.orgID = org?.id
         if let s = input.staffID { user.staffID = s }
         if let a = input.active { user.active = a }
-        return try await db.writeTransaction { tx in
+        return try await DatabaseFailure.duplicate(as: { AppError.conflict("user.email_taken", user.email) }) {
+          try await db.writeTransaction { tx in
             if try await User.query(on: tx).filter(\.$email == user.email).filter(\.$id != user.id!).first() != nil {
                 throw AppError.conflict("user.email_taken", user.email)
             }
@@ -107,6 +110,7 @@ enum UserService {
             try await AuditService.record(on: tx, actor: actor, action: "user.update", entityType: "user", entityID: user.id,
                                           orgPath: org?.path ?? "/", summary: user.email, before: before, after: after)
             return user
+          }
         }
     }
 
