@@ -67,23 +67,6 @@ enum DatabaseSetup {
     }
 
     static func migrations(_ app: Application) {
-        app.migrations.add(SessionRecord.migration)
-        app.migrations.add(CreateOrganization())
-        app.migrations.add(CreateStaff())
-        app.migrations.add(CreateUser())
-        app.migrations.add(CreateAuditEntry())
-        app.migrations.add(CreateDirectives())
-        app.migrations.add(CreateOnSite())
-        app.migrations.add(CreateNotifications())
-        app.migrations.add(CreatePermits())
-        app.migrations.add(CreateRosters())
-        app.migrations.add(CreateStaffAbsences())
-        app.migrations.add(CreateTasks())
-        app.migrations.add(CreateReports())
-        app.migrations.add(CreateCheckIns())
-        app.migrations.add(CreateSchedulerClaims())
-        app.migrations.add(CreateMonthlyRatings())
-        app.migrations.add(CreateWeeklyPlans())
-        app.migrations.add(UniqueOnSiteRequests())
+        for migration in Migrations.ordered { app.migrations.add(migration) }
     }
 }

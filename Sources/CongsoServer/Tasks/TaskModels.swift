@@ -112,7 +112,6 @@ struct CreateTasks: AsyncMigration {
             .field("done_at", .datetime)
             .field("done_on_time", .bool)
             .field("search_text", .string, .required)
-            .field("overdue_notified_on", .string)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
@@ -155,5 +154,19 @@ struct CreateTasks: AsyncMigration {
         for s in [TaskAttachment.schema, TaskWatcher.schema, TaskEvent.schema, WorkTask.schema] {
             try await database.schema(s).delete()
         }
+    }
+}
+
+/// The day of a task's last overdue reminder. It was first written into `CreateTasks` after
+/// that migration had shipped, so a database made before then never got the column; this
+/// adds it where it is missing and leaves it where `CreateTasks` already made it.
+struct AddTaskOverdueReminderDay: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard try await !SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: database) else { return }
+        try await database.schema(WorkTask.schema).field("overdue_notified_on", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(WorkTask.schema).deleteField("overdue_notified_on").update()
     }
 }

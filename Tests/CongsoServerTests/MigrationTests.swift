@@ -1,0 +1,88 @@
+import Crypto
+@testable import CongsoServer
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+/// Shipped migrations are never edited: a database made by an older build has recorded
+/// them as done and would never see the change. Each migration is run in turn on an empty
+/// SQLite database and what it did to the schema is fingerprinted; the fingerprints are
+/// checked in (Support/migrations.lock), so editing, reordering or dropping an old
+/// migration fails here. A new migration is appended to the lock file.
+@Suite struct MigrationTests {
+    static let lockFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Support/migrations.lock")
+
+    /// The schema as SQLite describes it: one line per table and index.
+    func schema(_ sql: any SQLDatabase) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try await sql.raw("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() {
+            let name = try row.decode(column: "type", as: String.self) + " " + (try row.decode(column: "name", as: String.self))
+            out[name] = (try? row.decode(column: "sql", as: String.self)) ?? ""
+        }
+        return out
+    }
+
+    /// Each migration's name with the hash of what it added or changed in the schema.
+    func fingerprints() async throws -> [(String, String)] {
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, options: CongsoOptions(database: .sqliteMemory, bcryptCost: 4, autoMigrate: false))
+            guard let sql = app.db as? any SQLDatabase else { throw WriteTransaction.notSQL }
+            var before = try await schema(sql)
+            var out: [(String, String)] = []
+            for migration in Migrations.ordered {
+                try await migration.prepare(on: app.db).get()
+                let after = try await schema(sql)
+                let delta = after.keys.sorted().filter { before[$0] != after[$0] }.map { "\($0)\n\(after[$0]!)" }
+                    + before.keys.sorted().filter { after[$0] == nil }.map { "dropped \($0)" }
+                let digest = SHA256.hash(data: Data(delta.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
+                out.append((migration.name, digest))
+                before = after
+            }
+            try await app.asyncShutdown()
+            return out
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    @Test func shippedMigrationsAreNeverEdited() async throws {
+        let current = try await fingerprints()
+        let text = try String(contentsOf: Self.lockFile, encoding: .utf8)
+        let locked = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { line -> (String, String) in
+            let parts = line.split(separator: " ")
+            return (String(parts[0]), String(parts.last!))
+        }
+        #expect(locked.count >= 19, "the lock file lists every shipped migration")
+        for (i, (name, digest)) in locked.enumerated() {
+            guard i < current.count else {
+                Issue.record("\(name) was shipped but is no longer registered")
+                continue
+            }
+            #expect(current[i].0 == name, "migration #\(i + 1) was \(name), now \(current[i].0): never reorder or remove one")
+            #expect(current[i].1 == digest, "\(name) changes the schema differently than when it shipped: add a new migration instead")
+        }
+        for (name, digest) in current.dropFirst(locked.count) {
+            Issue.record("new migration \(name): append this line to Support/migrations.lock\n\(name) \(digest)")
+        }
+    }
+
+    /// A database made before the overdue-reminder column existed, and one made after it
+    /// was (wrongly) added inside CreateTasks, both end with the column, once.
+    @Test func theOverdueReminderColumnReachesEveryEarlierDatabase() async throws {
+        try await withApp { app in
+            #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
+            // Already there (as CreateTasks made it between the two builds): nothing to do.
+            try await AddTaskOverdueReminderDay().prepare(on: app.db)
+            try await AddTaskOverdueReminderDay().revert(on: app.db)
+            #expect(try await !SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
+            // Missing (a database from before): added.
+            try await AddTaskOverdueReminderDay().prepare(on: app.db)
+            #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
+        }
+    }
+}
