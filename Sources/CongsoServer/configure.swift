@@ -33,7 +33,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     // MARK: - Files beside the database (tests get a directory of their own)
     app.dataDirectory = app.environment == .testing
         ? NSTemporaryDirectory() + "congso-test-" + UUID().uuidString
-        : (Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data")
+        : DataDirectory.fromEnvironment()
 
     // MARK: - Server
     if let port = Environment.get("PORT").flatMap(Int.init) { app.http.server.configuration.port = port }

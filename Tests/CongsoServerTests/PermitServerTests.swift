@@ -84,14 +84,14 @@ let permitKeyDir: Void = {
             #expect(try unknown.content.decode(VerifyResultDTO.self).reason == "permit.unknown_key")
 
             // After a key rotation old permits still verify and new ones use the new key.
-            let newKid = try await PermitKeys.rotate(on: app.db)
+            let newKid = try await PermitKeys.rotate(in: app.dataDirectory, on: app.db)
             #expect(try await PermitService.verify(issued[2].token!, on: app.db).map(\.permit.id) == .success(issued[2].number))
             let more = try await requestMany(app, lead, people: Array(people.prefix(1)), days: 2)
             let second = try await app.send(.POST, "/api/v1/permits/\(more[0].id)/approve", headers: app.bearer(head))
             #expect(try second.content.decode(PermitDTO.self).kid == newKid)
             let keys = try JSONDecoder().decode(JWKS.Set.self, from: Data(buffer: try await app.send(.GET, "/api/v1/permits/trust-list").body))
             #expect(keys.keys.count == 2)
-            let keyFile = PermitKeys.directory + "/" + newKid + ".pem"
+            let keyFile = PermitKeys.directory(in: app.dataDirectory) + "/" + newKid + ".pem"
             let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
         }

@@ -25,7 +25,7 @@ enum AbsenceAPI {
 
     @Sendable static func list(req: Request) async throws -> ListResponse<AbsenceDTO> {
         let actor = try req.requireActor()
-        let paged = try await AbsenceService.list(under: try await OrgAPI.underOrg(req, actor), actor: actor, page: try PageRequest(req), on: req.db)
+        let paged = try await AbsenceService.list(under: try await req.orgFilter(actor), actor: actor, page: try PageRequest(req), on: req.db)
         return ListResponse(paged.map(AbsenceDTO.init))
     }
 
@@ -37,7 +37,7 @@ enum AbsenceAPI {
 
     @Sendable static func delete(req: Request) async throws -> HTTPStatus {
         let actor = try req.requireActor()
-        try await AbsenceService.delete(try await AbsenceService.find(try StaffAPI.id(req), actor: actor, on: req.db), actor: actor, on: req.db)
+        try await AbsenceService.delete(try await AbsenceService.find(try req.idParameter(), actor: actor, on: req.db), actor: actor, on: req.db)
         return .noContent
     }
 }

@@ -17,10 +17,10 @@ enum AbsenceWeb {
         let total: Int
         let canRecord: Bool
         let forOthers: Bool
-        let people: [OrgWeb.Option]
+        let people: [FormOption]
         let today: String
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -37,13 +37,13 @@ enum AbsenceWeb {
                        shift: a.shift.map { req.t("shift." + $0) } ?? req.t("absences_whole_day"), reason: a.reason)
         }
         let forOthers = actor.has(.planRosters)
-        var people: [OrgWeb.Option] = []
+        var people: [FormOption] = []
         if forOthers {
             let list = try await StaffService.list(on: req.db, actor: actor, filter: .init(), page: PageRequest(page: 1, per: 200))
-            people = list.items.map { OrgWeb.Option(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.$org.value?.name ?? "")",
+            people = list.items.map { FormOption(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.$org.value?.name ?? "")",
                                                    selected: $0.id == actor.staffID) }
         }
-        let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: [:], page: page.page, pageCount: paged.pageCount)
         let data = PageData(rows: rows, hasRows: !rows.isEmpty, total: paged.total, canRecord: forOthers || actor.staffID != nil,
                             forOthers: forOthers, people: people, today: LocalDate.of(Date()).value, error: error,
                             pages: nav.links, prev: nav.prev, next: nav.next)
@@ -77,7 +77,7 @@ enum AbsenceWeb {
 
     @Sendable static func delete(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        try await AbsenceService.delete(try await AbsenceService.find(try StaffAPI.id(req), actor: actor, on: req.db), actor: actor, on: req.db)
+        try await AbsenceService.delete(try await AbsenceService.find(try req.idParameter(), actor: actor, on: req.db), actor: actor, on: req.db)
         WebPage.flash(req, "flash.absence_deleted")
         return req.redirect(to: "/absences")
     }

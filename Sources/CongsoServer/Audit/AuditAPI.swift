@@ -39,7 +39,7 @@ enum AuditAPI {
     @Sendable static func list(req: Request) async throws -> ListResponse<AuditDTO> {
         let actor = try req.requireActor()
         let filter = AuditService.Filter(entityID: req.query[String.self, at: "entity"], action: req.query[String.self, at: "action"],
-                                         org: try await OrgAPI.underOrg(req, actor))
+                                         org: try await req.orgFilter(actor))
         return ListResponse(try await AuditService.list(on: req.db, actor: actor, filter: filter, page: try PageRequest(req)).map(AuditDTO.init))
     }
 }

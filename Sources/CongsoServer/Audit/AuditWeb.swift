@@ -19,7 +19,7 @@ enum AuditWeb {
         let rows: [Row]
         let total: Int
         let action: String
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -42,8 +42,8 @@ enum AuditWeb {
         let page = try PageRequest(req)
         let paged = try await AuditService.list(on: req.db, actor: actor,
                                                 filter: .init(entityID: req.query[String.self, at: "entity"], action: action,
-                                                              org: try await OrgAPI.underOrg(req, actor)), page: page)
-        let nav = StaffWeb.pageLinks(base: ["action": action], page: page.page, pageCount: paged.pageCount)
+                                                              org: try await req.orgFilter(actor)), page: page)
+        let nav = PageLinks.make(base: ["action": action], page: page.page, pageCount: paged.pageCount)
         let data = ListData(rows: paged.items.map { row($0, req) }, total: paged.total, action: action,
                             pages: nav.links, prev: nav.prev, next: nav.next)
         return try await WebPage.render(req, "audit/index", title: req.t("audit.title"), nav: "audit", data: data)

@@ -54,7 +54,7 @@ enum AuthAPI {
 
     @Sendable static func revoke(req: Request) async throws -> HTTPStatus {
         let a = try req.requireActor()
-        try await UserService.revokeToken(try StaffAPI.id(req), actor: a, on: req.db)
+        try await UserService.revokeToken(try req.idParameter(), actor: a, on: req.db)
         return .noContent
     }
 }

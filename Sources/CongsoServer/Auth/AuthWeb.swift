@@ -127,7 +127,7 @@ enum AuthWeb {
     }
 
     @Sendable static func revokeToken(req: Request) async throws -> Response {
-        try await UserService.revokeToken(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        try await UserService.revokeToken(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         WebPage.flash(req, "account.token_revoked")
         return req.redirect(to: "/account")
     }

@@ -7,7 +7,7 @@ import Vapor
 /// the user's scope. Reading three Fluent models here cost more CPU than most endpoints.
 enum TokenAuth {
     static func actor(bearer token: String, on db: any Database, now: Date = Date()) async throws -> Actor? {
-        guard let sql = db as? any SQLDatabase else { return nil }
+        let sql = try db.sql
         guard let row = try await sql.raw("""
             SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.email, u.display_name, u.role, u.org_id, u.staff_id, u.active,
                    o.path AS org_path

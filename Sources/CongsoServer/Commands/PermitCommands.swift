@@ -12,8 +12,8 @@ struct RotateKeyCommand: AsyncCommand {
     var help: String { "Start a new signing key; older keys keep verifying the permits they signed." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let kid = try await PermitKeys.rotate(on: context.application.db)
-        context.console.success("New signing key \(kid) in \(PermitKeys.directory) (mode 0600)")
+        let kid = try await PermitKeys.rotate(in: context.application.dataDirectory, on: context.application.db)
+        context.console.success("New signing key \(kid) in \(PermitKeys.directory(in: context.application.dataDirectory)) (mode 0600)")
     }
 }
 

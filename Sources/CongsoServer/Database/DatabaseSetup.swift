@@ -15,8 +15,7 @@ public enum DatabaseChoice: Sendable {
 
     public static func fromEnvironment() -> DatabaseChoice {
         if let url = Environment.get("DATABASE_URL"), !url.isEmpty { return .postgres(url) }
-        let dir = Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data"
-        return .sqliteFile(dir)
+        return .sqliteFile(DataDirectory.fromEnvironment())
     }
 
     var isSQLite: Bool {

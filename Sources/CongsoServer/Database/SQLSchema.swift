@@ -5,7 +5,7 @@ import SQLKit
 /// must work on databases made by different earlier builds.
 enum SQLSchema {
     static func hasColumn(_ column: String, in table: String, on db: any Database) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase else { throw WriteTransaction.notSQL }
+        let sql = try db.sql
         if db.isPostgres {
             return try await sql.raw("""
                 SELECT 1 FROM information_schema.columns

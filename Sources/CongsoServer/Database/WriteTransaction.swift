@@ -30,7 +30,7 @@ extension Database {
         await gate.acquire()
         do {
             let result = try await withConnection { conn in
-                guard let sql = conn as? any SQLDatabase else { throw WriteTransaction.notSQL }
+                let sql = try conn.sql
                 // Replaces sqlite-nio's handler, which retries a busy lock in a tight loop, with
                 // SQLite's own sleeping wait; it only matters when another process writes.
                 try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteTransaction.busyTimeoutMilliseconds))").run()
@@ -52,8 +52,6 @@ extension Database {
         }
     }
 
-    /// True on PostgreSQL, where writers really run side by side.
-    var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
 }
 
 enum WriteTransaction {
@@ -69,8 +67,8 @@ extension Model where IDValue == UUID {
     /// (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the write transaction already runs
     /// alone). Read the state a change depends on through this, inside `writeTransaction`.
     static func lockedForUpdate(_ id: UUID, on db: any Database) async throws -> Self? {
-        if db.isPostgres, let sql = db as? any SQLDatabase {
-            try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE id = \(bind: id) FOR UPDATE").run()
+        if db.isPostgres {
+            try await db.sql.raw("SELECT 1 FROM \(ident: schema) WHERE id = \(bind: id) FOR UPDATE").run()
         }
         return try await find(id, on: db)
     }
@@ -79,7 +77,8 @@ extension Model where IDValue == UUID {
     static func lockedForUpdate(_ ids: [UUID], on db: any Database) async throws -> [Self] {
         let sorted = Array(Set(ids)).sorted { $0.uuidString < $1.uuidString }
         guard !sorted.isEmpty else { return [] }
-        if db.isPostgres, let sql = db as? any SQLDatabase {
+        if db.isPostgres {
+            let sql = try db.sql
             for chunk in stride(from: 0, to: sorted.count, by: 500) {
                 let part = Array(sorted[chunk..<min(chunk + 500, sorted.count)])
                 try await sql.raw("SELECT 1 FROM \(ident: schema) WHERE id IN (\(binds: part)) ORDER BY id FOR UPDATE").run()

@@ -64,12 +64,12 @@ enum DirectiveAPI {
     @Sendable static func list(req: Request) async throws -> ListResponse<DirectiveDTO> {
         let actor = try req.requireActor()
         let paged = try await DirectiveService.list(on: req.db, actor: actor, q: req.query[String.self, at: "q"],
-                                                    under: try await OrgAPI.underOrg(req, actor), page: try PageRequest(req))
+                                                    under: try await req.orgFilter(actor), page: try PageRequest(req))
         return ListResponse(paged.map(DirectiveDTO.init))
     }
 
     @Sendable static func show(req: Request) async throws -> DirectiveDTO {
-        DirectiveDTO(try await DirectiveService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db))
+        DirectiveDTO(try await DirectiveService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -82,13 +82,13 @@ enum DirectiveAPI {
 
     @Sendable static func update(req: Request) async throws -> DirectiveDTO {
         let actor = try req.requireActor()
-        let d = try await DirectiveService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let d = try await DirectiveService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = try req.content.decode(DirectiveWriteBody.self)
         return DirectiveDTO(try await DirectiveService.update(d, body.input, actor: actor, on: req.db))
     }
 
     @Sendable static func versions(req: Request) async throws -> ListResponse<DirectiveVersionDTO> {
-        let d = try await DirectiveService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        let d = try await DirectiveService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         let items = try await DirectiveService.versions(of: d, on: req.db).map {
             DirectiveVersionDTO(version: $0.version, editedBy: $0.editedBy, editedAt: $0.editedAt, snapshot: AuditDTO.decode($0.snapshot) ?? [:])
         }
@@ -98,8 +98,8 @@ enum DirectiveAPI {
     /// GET /api/v1/policy?org=ID&date=YYYY-MM-DD: the rules in force with their sources.
     @Sendable static func policy(req: Request) async throws -> PolicyDTO {
         let actor = try req.requireActor()
-        guard let org = try await OrgAPI.underOrg(req, actor) else { throw AppError.invalid("policy.org_missing", "org") }
-        let date = try PolicyService.date(req.query[String.self, at: "date"])
+        guard let org = try await req.orgFilter(actor) else { throw AppError.invalid("policy.org_missing", "org") }
+        let date = try DayParameter.parse(req.query[String.self, at: "date"])
         return try await PolicyPresenter.dto(try await PolicyService.effective(for: org, on: date, db: req.db), req)
     }
 }

@@ -36,7 +36,7 @@ enum DirectiveWeb {
             guard let top = try await Organization.query(on: req.db).filter(\.$parentID == nil).first() else { throw AppError.notFound("") }
             org = top
         }
-        let date = try PolicyService.date(req.query[String.self, at: "date"])
+        let date = try DayParameter.parse(req.query[String.self, at: "date"])
         let e = try await PolicyService.effective(for: org, on: date, db: req.db)
         let caps = try await PolicyService.unitCaps(under: org, on: date, db: req.db).filter { $0.org.id != org.id }
         let names = try await OrgService.names(caps.compactMap { $0.org.id }, withParent: true, on: req.db)
@@ -69,7 +69,7 @@ enum DirectiveWeb {
         let total: Int
         let q: String
         let canCreate: Bool
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -88,7 +88,7 @@ enum DirectiveWeb {
         let q = req.query[String.self, at: "q"] ?? ""
         let page = try PageRequest(req)
         let paged = try await DirectiveService.list(on: req.db, actor: actor, q: q, under: nil, page: page)
-        let nav = StaffWeb.pageLinks(base: ["q": q], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: ["q": q], page: page.page, pageCount: paged.pageCount)
         let data = ListData(rows: try await rows(paged.items, on: req.db), total: paged.total, q: q, canCreate: actor.has(.manageDirectives),
                             pages: nav.links, prev: nav.prev, next: nav.next)
         return try await WebPage.render(req, "directives/index", title: req.t("directives_title"), nav: "directives", data: data)
@@ -120,7 +120,7 @@ enum DirectiveWeb {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let d = try await DirectiveService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let d = try await DirectiveService.find(try req.idParameter(), actor: actor, on: req.db)
         let versions = try await DirectiveService.versions(of: d, on: req.db)
         var rowsOut: [VersionRow] = []
         for (i, v) in versions.enumerated() {
@@ -157,7 +157,7 @@ enum DirectiveWeb {
         let mode: String
         let id: String?
         let values: FormValues
-        let reasons: [OrgWeb.Option]
+        let reasons: [FormOption]
         let error: String?
     }
 
@@ -200,7 +200,7 @@ enum DirectiveWeb {
 
     static func form(_ req: Request, mode: String, id: String?, values: FormValues, error: String?) async throws -> Response {
         let chosen = Set(values.reasons ?? [])
-        let reasons = ExemptionReason.allCases.map { OrgWeb.Option(value: $0.rawValue, label: req.t("reason." + $0.rawValue), selected: chosen.contains($0.rawValue)) }
+        let reasons = ExemptionReason.allCases.map { FormOption(value: $0.rawValue, label: req.t("reason." + $0.rawValue), selected: chosen.contains($0.rawValue)) }
         let page = try await WebPage.render(req, "directives/form", title: req.t(mode == "new" ? "directives_new" : "directives_edit"),
                                             nav: "directives", data: FormData(mode: mode, id: id, values: values, reasons: reasons, error: error))
         if error != nil { page.status = .unprocessableEntity }
@@ -234,7 +234,7 @@ enum DirectiveWeb {
 
     @Sendable static func editPage(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let d = try await DirectiveService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let d = try await DirectiveService.find(try req.idParameter(), actor: actor, on: req.db)
         try actor.require(.manageDirectives)
         guard actor.may(.manageDirectives, on: OrgPath(d.scopePath)) else { throw AppError.forbidden }
         let code = try await Organization.find(d.scopeOrgID, on: req.db)?.code ?? ""
@@ -243,7 +243,7 @@ enum DirectiveWeb {
 
     @Sendable static func update(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let d = try await DirectiveService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let d = try await DirectiveService.find(try req.idParameter(), actor: actor, on: req.db)
         let f = try req.content.decode(FormValues.self)
         do {
             _ = try await DirectiveService.update(d, try input(f), actor: actor, on: req.db)

@@ -46,7 +46,7 @@ enum PolicyService {
     /// The cap of every unit with staff in the subtree (first `limit` by name): what a
     /// head of a district or department needs to see at once.
     static func unitCaps(under org: Organization, on date: LocalDate, limit: Int = 300, db: any Database) async throws -> [UnitCap] {
-        guard let sql = db as? any SQLDatabase else { return [] }
+        let sql = try db.sql
         struct Row: Decodable { let org_id: UUID; let n: Int }
         let rows = try await sql.raw("""
             SELECT s.org_id AS org_id, COUNT(*) AS n FROM staff s JOIN organizations o ON o.id = s.org_id
@@ -61,13 +61,6 @@ enum PolicyService {
             let n = counts[o.id!] ?? 0
             return UnitCap(org: o, staffCount: n, cap: resolver.resolve(o.orgPath, on: date).cap(staffCount: n))
         }
-    }
-
-    /// Reads a `date` parameter, defaulting to today in Hanoi.
-    static func date(_ raw: String?) throws -> LocalDate {
-        guard let raw, !raw.isEmpty else { return LocalDate.of(Date()) }
-        guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
-        return d
     }
 }
 

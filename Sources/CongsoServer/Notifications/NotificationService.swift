@@ -78,7 +78,7 @@ enum NotificationAPI {
     }
 
     @Sendable static func read(req: Request) async throws -> HTTPStatus {
-        try await NotificationService.markRead(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        try await NotificationService.markRead(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         return .noContent
     }
 
@@ -91,7 +91,7 @@ enum NotificationAPI {
     struct PageData: Encodable {
         let rows: [Row]
         let total: Int
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -100,7 +100,7 @@ enum NotificationAPI {
         let actor = try req.requireActor()
         let page = try PageRequest(req)
         let paged = try await NotificationService.list(actor, unreadOnly: false, page: page, on: req.db)
-        let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: [:], page: page.page, pageCount: paged.pageCount)
         let rows = paged.items.map { Row(id: $0.id!.uuidString, text: req.t($0.kind, detail: $0.text), link: $0.link,
                                          at: DisplayDate.format($0.createdAt), read: $0.readAt != nil) }
         return try await WebPage.render(req, "notifications/index", title: req.t("notif_title"), nav: "notifications",
@@ -110,7 +110,7 @@ enum NotificationAPI {
     /// Opening a notification marks it read and goes where it points.
     @Sendable static func webRead(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let id = try StaffAPI.id(req)
+        let id = try req.idParameter()
         try await NotificationService.markRead(id, actor: actor, on: req.db)
         let link = try await AppNotification.find(id, on: req.db)?.link ?? "/notifications"
         return req.redirect(to: AuthWeb.safeNext(link))

@@ -154,8 +154,8 @@ enum OnSiteAPI {
 
     @Sendable static func list(req: Request) async throws -> ListResponse<OnSiteRequestDTO> {
         let actor = try req.requireActor()
-        let date = try req.query[String.self, at: "date"].map { try PolicyService.date($0) }
-        let filter = OnSiteService.Filter(under: try await OrgAPI.underOrg(req, actor), date: date,
+        let date = try req.query[String.self, at: "date"].map { try DayParameter.parse($0) }
+        let filter = OnSiteService.Filter(under: try await req.orgFilter(actor), date: date,
                                           status: req.query[String.self, at: "status"], mineOnly: req.query[String.self, at: "mine"] == "true")
         let paged = try await OnSiteService.list(filter, actor: actor, page: try PageRequest(req), on: req.db)
         let n = try await names(paged.items.map(\.staffID), on: req.db)
@@ -163,7 +163,7 @@ enum OnSiteAPI {
     }
 
     @Sendable static func show(req: Request) async throws -> OnSiteRequestDTO {
-        OnSiteRequestDTO(try await OnSiteService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db))
+        OnSiteRequestDTO(try await OnSiteService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -174,14 +174,14 @@ enum OnSiteAPI {
 
     @Sendable static func approve(req: Request) async throws -> OnSiteRequestDTO {
         let actor = try req.requireActor()
-        let r = try await OnSiteService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let r = try await OnSiteService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = (try? req.content.decode(DecisionBody.self)) ?? DecisionBody()
         return OnSiteRequestDTO(try await OnSiteService.approve(r, comment: body.comment ?? "", actor: actor, on: req.db))
     }
 
     @Sendable static func reject(req: Request) async throws -> OnSiteRequestDTO {
         let actor = try req.requireActor()
-        let r = try await OnSiteService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let r = try await OnSiteService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = (try? req.content.decode(DecisionBody.self)) ?? DecisionBody()
         return OnSiteRequestDTO(try await OnSiteService.reject(r, comment: body.comment ?? "", actor: actor, on: req.db))
     }
@@ -193,8 +193,8 @@ enum OnSiteAPI {
 
     @Sendable static func presence(req: Request) async throws -> ListResponse<PresenceUnitDTO> {
         let actor = try req.requireActor()
-        let date = try PolicyService.date(req.query[String.self, at: "date"])
-        let reg = try await PresenceService.register(under: try await OrgAPI.underOrg(req, actor), date: date, actor: actor, on: req.db)
+        let date = try DayParameter.parse(req.query[String.self, at: "date"])
+        let reg = try await PresenceService.register(under: try await req.orgFilter(actor), date: date, actor: actor, on: req.db)
         let orgDTOs = try await OrgPresenter.dtos(reg.units.map(\.org), on: req.db)
         let items = zip(reg.units, orgDTOs).map { u, o in
             PresenceUnitDTO(org: o, shift: u.shift.rawValue, present: u.present.count,
@@ -206,8 +206,8 @@ enum OnSiteAPI {
 
     @Sendable static func breaches(req: Request) async throws -> ListResponse<BreachDTO> {
         let actor = try req.requireActor()
-        let date = try PolicyService.date(req.query[String.self, at: "date"])
-        let reg = try await PresenceService.register(under: try await OrgAPI.underOrg(req, actor), date: date, actor: actor, on: req.db)
+        let date = try DayParameter.parse(req.query[String.self, at: "date"])
+        let reg = try await PresenceService.register(under: try await req.orgFilter(actor), date: date, actor: actor, on: req.db)
         let items = reg.breaches.map { b in
             BreachDTO(kind: b.kind.rawValue, orgId: b.org.id!, orgName: b.org.name, date: b.date, shift: b.shift, staffId: b.staffID,
                       staffName: b.staffID.flatMap { reg.staff[$0]?.fullName }, count: b.count, cap: b.cap)
@@ -243,19 +243,19 @@ enum OnSiteAPI {
     }
 
     @Sendable static func showException(req: Request) async throws -> ExceptionDTO {
-        ExceptionDTO(try await ExceptionService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db))
+        ExceptionDTO(try await ExceptionService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func forwardException(req: Request) async throws -> ExceptionDTO {
         let actor = try req.requireActor()
-        let e = try await ExceptionService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let e = try await ExceptionService.find(try req.idParameter(), actor: actor, on: req.db)
         let b = try req.content.decode(ForwardBody.self)
         return ExceptionDTO(try await ExceptionService.forward(e, opinion: b.opinion ?? "", actor: actor, on: req.db))
     }
 
     @Sendable static func decideException(req: Request) async throws -> ExceptionDTO {
         let actor = try req.requireActor()
-        let e = try await ExceptionService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let e = try await ExceptionService.find(try req.idParameter(), actor: actor, on: req.db)
         let b = try req.content.decode(DecideBody.self)
         guard let approve = b.approve else { throw AppError.invalid("exception.decision_missing", "approve") }
         return ExceptionDTO(try await ExceptionService.decide(e, approve: approve, comment: b.comment ?? "", actor: actor, on: req.db))

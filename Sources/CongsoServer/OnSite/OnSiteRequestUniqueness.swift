@@ -11,10 +11,10 @@ struct UniqueOnSiteRequests: AsyncMigration {
     static let indexName = "uq_onsite_requests_live"
 
     func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw WriteTransaction.notSQL }
+        let sql = try database.sql
         let live = OnSiteRequest.Status.live.map(\.rawValue)
         try await database.writeTransaction { tx in
-            guard let tsql = tx as? any SQLDatabase else { throw WriteTransaction.notSQL }
+            let tsql = try tx.sql
             let keys = try await tsql.raw("""
                 SELECT staff_id, date, shift FROM onsite_requests WHERE status IN (\(binds: live))
                 GROUP BY staff_id, date, shift HAVING COUNT(*) > 1
@@ -48,7 +48,7 @@ struct UniqueOnSiteRequests: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw WriteTransaction.notSQL }
+        let sql = try database.sql
         try await sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: Self.indexName)").run()
     }
 

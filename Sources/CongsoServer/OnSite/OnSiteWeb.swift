@@ -46,7 +46,7 @@ enum OnSiteWeb {
         let date: String
         let orgRef: String
         let summary: String?
-        let reasons: [OrgWeb.Option]
+        let reasons: [FormOption]
         let error: String?
         let form: Form
     }
@@ -75,13 +75,13 @@ enum OnSiteWeb {
 
     static func onsitePage(_ req: Request, form: Form, error: String?) async throws -> Response {
         let actor = try req.requireActor()
-        let date = try PolicyService.date(req.query[String.self, at: "date"] ?? form.date)
+        let date = try DayParameter.parse(req.query[String.self, at: "date"] ?? form.date)
         let mine = try await OnSiteService.list(.init(mineOnly: true), actor: actor, page: PageRequest(page: 1, per: 50), on: req.db)
         var queue: [OnSiteRequest] = []
         var orgRef = ""
         var summary: String?
         if actor.has(.approveOnSite) {
-            let under = try await OrgAPI.underOrg(req, actor)
+            let under = try await req.orgFilter(actor)
             queue = try await OnSiteService.list(.init(under: under, date: date, status: "pending"), actor: actor,
                                                  page: PageRequest(page: 1, per: 200), on: req.db).items
             var home: Organization? = under
@@ -93,7 +93,7 @@ enum OnSiteWeb {
         }
         let mineRows = try await rows(mine.items, req)
         let queueRows = try await rows(queue, req)
-        let reasons = ExemptionReason.allCases.map { OrgWeb.Option(value: $0.rawValue, label: req.t("reason." + $0.rawValue), selected: $0.rawValue == form.reason) }
+        let reasons = ExemptionReason.allCases.map { FormOption(value: $0.rawValue, label: req.t("reason." + $0.rawValue), selected: $0.rawValue == form.reason) }
         var f = form
         if f.date == nil { f.date = date.value }
         let data = OnSiteData(mine: mineRows, hasMine: !mineRows.isEmpty, canRequest: actor.has(.requestOnSite) && actor.staffID != nil,
@@ -141,7 +141,7 @@ enum OnSiteWeb {
 
     @Sendable static func approve(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let r = try await OnSiteService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let r = try await OnSiteService.find(try req.idParameter(), actor: actor, on: req.db)
         let f = try req.content.decode(DecisionForm.self)
         do {
             _ = try await OnSiteService.approve(r, comment: f.comment ?? "", actor: actor, on: req.db)
@@ -154,7 +154,7 @@ enum OnSiteWeb {
 
     @Sendable static func reject(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let r = try await OnSiteService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let r = try await OnSiteService.find(try req.idParameter(), actor: actor, on: req.db)
         let f = try req.content.decode(DecisionForm.self)
         do {
             _ = try await OnSiteService.reject(r, comment: f.comment ?? "", actor: actor, on: req.db)
@@ -194,10 +194,10 @@ enum OnSiteWeb {
 
     @Sendable static func presence(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let date = try PolicyService.date(req.query[String.self, at: "date"])
+        let date = try DayParameter.parse(req.query[String.self, at: "date"])
         var units: [UnitRow] = []
         var breaches: [BreachRow] = []
-        let under = try await OrgAPI.underOrg(req, actor)
+        let under = try await req.orgFilter(actor)
         if actor.has(.readPresence) {
             let reg = try await PresenceService.register(under: under, date: date, actor: actor, on: req.db)
             units = reg.units.map { u in
@@ -325,7 +325,7 @@ enum OnSiteWeb {
 
     @Sendable static func exception(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let e = try await ExceptionService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let e = try await ExceptionService.find(try req.idParameter(), actor: actor, on: req.db)
         guard let org = try await Organization.find(e.orgID, on: req.db), let from = LocalDate(e.validFrom) else { throw AppError.notFound("") }
         let summary = PolicyPresenter.summary(try await PolicyService.effective(for: org, on: max(from, LocalDate.of(Date())), db: req.db), req)
         let data = ExceptionData(row: try await exceptionRows([e], req)[0],
@@ -339,7 +339,7 @@ enum OnSiteWeb {
 
     @Sendable static func forward(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let e = try await ExceptionService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let e = try await ExceptionService.find(try req.idParameter(), actor: actor, on: req.db)
         let f = try req.content.decode(ForwardForm.self)
         do {
             _ = try await ExceptionService.forward(e, opinion: f.opinion ?? "", actor: actor, on: req.db)
@@ -352,7 +352,7 @@ enum OnSiteWeb {
 
     @Sendable static func decide(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let e = try await ExceptionService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let e = try await ExceptionService.find(try req.idParameter(), actor: actor, on: req.db)
         let f = try req.content.decode(DecideForm.self)
         guard f.decision == "approve" || f.decision == "reject" else { throw AppError.invalid("exception.decision_missing", "") }
         do {

@@ -67,11 +67,6 @@ enum OrgAPI {
     }
 
     /// `org` narrows a list to one subtree; it accepts an id or a code.
-    static func underOrg(_ req: Request, _ actor: Actor) async throws -> Organization? {
-        guard let ref = req.query[String.self, at: "org"], !ref.isEmpty else { return nil }
-        return try await OrgService.find(ref, actor: actor, on: req.db)
-    }
-
     @Sendable static func list(req: Request) async throws -> ListResponse<OrgDTO> {
         let actor = try req.requireActor()
         var kind: OrgKind?
@@ -80,7 +75,7 @@ enum OrgAPI {
             kind = v
         }
         let paged = try await OrgService.list(on: req.db, actor: actor, q: req.query[String.self, at: "q"],
-                                              under: try await underOrg(req, actor), kind: kind, page: try PageRequest(req))
+                                              under: try await req.orgFilter(actor), kind: kind, page: try PageRequest(req))
         return ListResponse(Paged(items: try await OrgPresenter.dtos(paged.items, on: req.db), total: paged.total, page: paged.page))
     }
 

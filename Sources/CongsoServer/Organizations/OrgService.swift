@@ -154,7 +154,7 @@ enum OrgService {
 
     /// Rewrites the materialised path of every descendant in one statement.
     private static func movePaths(from old: String, to new: String, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+        let sql = try db.sql
         try await sql.raw("""
             UPDATE organizations SET path = CAST(\(bind: new) AS TEXT) || substr(path, CAST(\(bind: old.count + 1) AS INTEGER))
             WHERE path LIKE \(bind: old + "%") AND path <> \(bind: old)

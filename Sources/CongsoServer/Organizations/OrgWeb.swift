@@ -84,41 +84,40 @@ enum OrgWeb {
         let mode: String
         let org: OrgDTO?
         let parent: NodeRow?
-        let kinds: [Option]
-        let parents: [Option]
-        let people: [Option]
+        let kinds: [FormOption]
+        let parents: [FormOption]
+        let people: [FormOption]
         let values: FormValues
         let error: String?
         let canMove: Bool
     }
-    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
     struct FormValues: Codable { var code: String?; var name: String?; var kind: String?; var parentId: String?; var headStaffId: String?; var contactStaffId: String? }
 
     /// The actor's org and everything under it, in tree order and indented (first 400),
     /// as choices valued by code.
-    static func treeOptions(actor: Actor, selected: String?, on db: any Database) async throws -> [Option] {
+    static func treeOptions(actor: Actor, selected: String?, on db: any Database) async throws -> [FormOption] {
         let list = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).sort(\.$path).limit(400).all()
         let depth0 = list.map { $0.path.split(separator: "/").count }.min() ?? 0
         return list.map { o in
             let indent = String(repeating: "\u{00A0}\u{00A0}", count: max(0, o.path.split(separator: "/").count - depth0))
-            return Option(value: o.code, label: "\(indent)\(o.name) (\(o.code))", selected: o.code == selected)
+            return FormOption(value: o.code, label: "\(indent)\(o.name) (\(o.code))", selected: o.code == selected)
         }
     }
 
     /// People of the node's subtree, as choices for head and contact (first 300 by name).
-    static func peopleOptions(_ org: Organization, selected: [String?], on db: any Database) async throws -> [Option] {
+    static func peopleOptions(_ org: Organization, selected: [String?], on db: any Database) async throws -> [FormOption] {
         let people = try await StaffMember.query(on: db)
             .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
             .filter(Organization.self, \.$path =~ org.path).sort(\.$sortKey).limit(300).all()
-        return people.map { Option(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.position)", selected: selected.contains($0.id!.uuidString)) }
+        return people.map { FormOption(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.position)", selected: selected.contains($0.id!.uuidString)) }
     }
 
-    static func parentOptions(for org: Organization, actor: Actor, selected: String?, on db: any Database) async throws -> [Option] {
+    static func parentOptions(for org: Organization, actor: Actor, selected: String?, on db: any Database) async throws -> [FormOption] {
         let kinds = OrgKind.allCases.filter { $0.mayContain(org.orgKind) }.map(\.rawValue)
         let candidates = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix)
             .filter(\.$kind ~~ kinds).sort(\.$sortKey).limit(500).all()
         return candidates.filter { !org.orgPath.contains($0.orgPath) }
-            .map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: $0.id!.uuidString == selected) }
+            .map { FormOption(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: $0.id!.uuidString == selected) }
     }
 
     @Sendable static func editPage(req: Request) async throws -> Response {
@@ -169,7 +168,7 @@ enum OrgWeb {
 
     static func newForm(_ req: Request, parent: Organization, values: FormValues, error: String?) async throws -> Response {
         let kinds = OrgKind.allCases.filter { parent.orgKind.mayContain($0) }
-            .map { Option(value: $0.rawValue, label: req.t("kind." + $0.rawValue), selected: $0.rawValue == values.kind) }
+            .map { FormOption(value: $0.rawValue, label: req.t("kind." + $0.rawValue), selected: $0.rawValue == values.kind) }
         let data = FormData(mode: "new", org: nil, parent: row(parent, req), kinds: kinds, parents: [], people: [],
                             values: values, error: error, canMove: false)
         let page = try await WebPage.render(req, "orgs/form", title: req.t("org.new"), nav: "orgs", data: data)

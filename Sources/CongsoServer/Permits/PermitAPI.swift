@@ -71,7 +71,7 @@ enum PermitAPI {
 
     @Sendable static func list(req: Request) async throws -> ListResponse<PermitDTO> {
         let actor = try req.requireActor()
-        let paged = try await PermitService.list(under: try await OrgAPI.underOrg(req, actor), status: req.query[String.self, at: "status"],
+        let paged = try await PermitService.list(under: try await req.orgFilter(actor), status: req.query[String.self, at: "status"],
                                                  actor: actor, page: try PageRequest(req), on: req.db)
         return ListResponse(paged.map(PermitDTO.init))
     }
@@ -90,22 +90,22 @@ enum PermitAPI {
     }
 
     @Sendable static func show(req: Request) async throws -> PermitDTO {
-        PermitDTO(try await PermitService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db))
+        PermitDTO(try await PermitService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func approve(req: Request) async throws -> PermitDTO {
-        PermitDTO(try await PermitService.approve([try StaffAPI.id(req)], actor: try req.requireActor(), on: req.db)[0])
+        PermitDTO(try await PermitService.approve([try req.idParameter()], actor: try req.requireActor(), dataDirectory: req.application.dataDirectory, on: req.db)[0])
     }
 
     @Sendable static func approveMany(req: Request) async throws -> ListResponse<PermitDTO> {
         let body = try req.content.decode(PermitIDs.self)
-        let permits = try await PermitService.approve(body.ids, actor: try req.requireActor(), on: req.db)
+        let permits = try await PermitService.approve(body.ids, actor: try req.requireActor(), dataDirectory: req.application.dataDirectory, on: req.db)
         return ListResponse(Paged(items: permits.map(PermitDTO.init), total: permits.count, page: PageRequest(page: 1, per: max(1, min(200, permits.count)))))
     }
 
     @Sendable static func revoke(req: Request) async throws -> PermitDTO {
         let actor = try req.requireActor()
-        let p = try await PermitService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let p = try await PermitService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = try req.content.decode(RevokeBody.self)
         return PermitDTO(try await PermitService.revoke(p, reason: body.reason ?? "", actor: actor, on: req.db))
     }
@@ -121,7 +121,7 @@ enum PermitAPI {
 
     /// Public: revoked permit ids (SHA-256), signed with a trust-list key.
     @Sendable static func revocations(req: Request) async throws -> Response {
-        let doc = try await PermitService.revocations(on: req.db)
+        let doc = try await PermitService.revocations(dataDirectory: req.application.dataDirectory, on: req.db)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let response = Response(status: .ok, body: .init(data: try encoder.encode(doc)))

@@ -7,9 +7,8 @@ import Vapor
 /// PEM file named by CONGSO_PERMIT_KEY_FILE; public halves in the database, so every
 /// server process and the trust list see every key, old ones included.
 enum PermitKeys {
-    static var directory: String {
-        (Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data") + "/permit-keys"
-    }
+    /// The folder of private keys inside the data directory (`app.dataDirectory`).
+    static func directory(in dataDirectory: String) -> String { dataDirectory + "/permit-keys" }
 
     static func kidText(_ key: P256.Signing.PublicKey) -> String { JWKS.base64url(COSESign1.keyID(key)) }
 
@@ -29,7 +28,8 @@ enum PermitKeys {
 
     /// Makes a new key the one that signs from now on; older keys keep verifying.
     @discardableResult
-    static func rotate(on db: any Database) async throws -> String {
+    static func rotate(in dataDirectory: String, on db: any Database) async throws -> String {
+        let directory = directory(in: dataDirectory)
         let key = P256.Signing.PrivateKey()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -43,7 +43,8 @@ enum PermitKeys {
 
     /// The signing key: CONGSO_PERMIT_KEY_FILE if set, else the newest key file we hold,
     /// else a new one.
-    static func signingKey(on db: any Database) async throws -> P256.Signing.PrivateKey {
+    static func signingKey(in dataDirectory: String, on db: any Database) async throws -> P256.Signing.PrivateKey {
+        let directory = directory(in: dataDirectory)
         if let file = Environment.get("CONGSO_PERMIT_KEY_FILE"), !file.isEmpty {
             let pem = try String(contentsOfFile: file, encoding: .utf8)
             let key = try P256.Signing.PrivateKey(pemRepresentation: pem)
@@ -57,7 +58,7 @@ enum PermitKeys {
                 return key
             }
         }
-        let kid = try await rotate(on: db)
+        let kid = try await rotate(in: dataDirectory, on: db)
         return try P256.Signing.PrivateKey(pemRepresentation: String(contentsOfFile: directory + "/" + kid + ".pem", encoding: .utf8))
     }
 

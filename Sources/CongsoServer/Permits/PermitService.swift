@@ -96,7 +96,7 @@ enum PermitService {
     }
 
     /// Approves and issues many permits in one action and one transaction.
-    static func approve(_ ids: [UUID], actor: Actor, on db: any Database) async throws -> [Permit] {
+    static func approve(_ ids: [UUID], actor: Actor, dataDirectory: String, on db: any Database) async throws -> [Permit] {
         try actor.require(.approvePermits)
         guard !ids.isEmpty, ids.count <= 1_000 else { throw AppError.invalid("permit.count_invalid", "1000") }
         let permits = try await Permit.query(on: db).filter(\.$id ~~ ids).all()
@@ -105,7 +105,7 @@ enum PermitService {
             try actor.require(.approvePermits, on: OrgPath(p.orgPath))
             guard p.status == Permit.Status.requested.rawValue else { throw AppError.conflict("permit.not_requested", p.number) }
         }
-        let key = try await PermitKeys.signingKey(on: db)
+        let key = try await PermitKeys.signingKey(in: dataDirectory, on: db)
         let kid = PermitKeys.kidText(key.publicKey)
         let now = Date()
         // The agency as a checkpoint reads it: the unit and the body it belongs to.
@@ -157,9 +157,9 @@ enum PermitService {
         }
     }
 
-    static func revocations(on db: any Database) async throws -> RevocationList.Document {
+    static func revocations(dataDirectory: String, on db: any Database) async throws -> RevocationList.Document {
         let numbers = try await Permit.query(on: db).filter(\.$status == Permit.Status.revoked.rawValue).all(\.$number)
-        return try RevocationList.sign(numbers.map(PermitCodec.idHash), at: Date(), key: try await PermitKeys.signingKey(on: db))
+        return try RevocationList.sign(numbers.map(PermitCodec.idHash), at: Date(), key: try await PermitKeys.signingKey(in: dataDirectory, on: db))
     }
 
     /// Verification as a checkpoint does it, with the keys and revocations we publish.

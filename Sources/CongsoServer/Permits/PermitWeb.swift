@@ -56,12 +56,12 @@ enum PermitWeb {
         let orgRef: String
         let canRequest: Bool
         let canApprove: Bool
-        let people: [OrgWeb.Option]
+        let people: [FormOption]
         let form: PermitService.Input?
         let today: String
         let until: String
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
         let printHref: String
@@ -70,15 +70,15 @@ enum PermitWeb {
     static func indexPage(_ req: Request, error: String?) async throws -> Response {
         let actor = try req.requireActor()
         let status = req.query[String.self, at: "status"] ?? ""
-        let under = try await OrgAPI.underOrg(req, actor)
+        let under = try await req.orgFilter(actor)
         let page = try PageRequest(req)
         let paged = try await PermitService.list(under: under, status: status, actor: actor, page: page, on: req.db)
-        var people: [OrgWeb.Option] = []
+        var people: [FormOption] = []
         if actor.has(.requestPermits) {
             let list = try await StaffService.list(on: req.db, actor: actor, filter: .init(under: under), page: PageRequest(page: 1, per: 200))
-            people = list.items.map { OrgWeb.Option(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.$org.value?.name ?? "")", selected: false) }
+            people = list.items.map { FormOption(value: $0.id!.uuidString, label: "\($0.fullName) — \($0.$org.value?.name ?? "")", selected: false) }
         }
-        let nav = StaffWeb.pageLinks(base: ["status": status, "org": under?.code ?? ""], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: ["status": status, "org": under?.code ?? ""], page: page.page, pageCount: paged.pageCount)
         let today = LocalDate.of(Date())
         let data = IndexData(rows: try await rows(paged.items, req), total: paged.total, hasRows: !paged.items.isEmpty, status: status,
                              orgRef: under?.code ?? "", canRequest: actor.has(.requestPermits), canApprove: actor.has(.approvePermits),
@@ -148,7 +148,7 @@ enum PermitWeb {
             return req.redirect(to: "/permits?status=requested")
         }
         do {
-            let done = try await PermitService.approve(ids, actor: actor, on: req.db)
+            let done = try await PermitService.approve(ids, actor: actor, dataDirectory: req.application.dataDirectory, on: req.db)
             req.session.data["flash"] = req.t("flash.permits_approved", detail: String(done.count))
             return req.redirect(to: "/permits/print?ids=" + done.map { $0.id!.uuidString }.joined(separator: ","))
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
@@ -161,7 +161,7 @@ enum PermitWeb {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let p = try await PermitService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let p = try await PermitService.find(try req.idParameter(), actor: actor, on: req.db)
         let data = ShowData(row: try await rows([p], req, withQR: true)[0], token: p.token,
                             canRevoke: p.status == "approved" && actor.may(.approvePermits, on: OrgPath(p.orgPath)))
         return try await WebPage.render(req, "permits/show", title: p.number, nav: "permits", data: data)
@@ -169,7 +169,7 @@ enum PermitWeb {
 
     @Sendable static func revoke(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let p = try await PermitService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let p = try await PermitService.find(try req.idParameter(), actor: actor, on: req.db)
         do {
             _ = try await PermitService.revoke(p, reason: (try? req.content.decode(RevokeBody.self))?.reason ?? "", actor: actor, on: req.db)
             WebPage.flash(req, "flash.permit_revoked")
@@ -189,7 +189,7 @@ enum PermitWeb {
     }
 
     @Sendable static func printOne(req: Request) async throws -> Response {
-        let p = try await PermitService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        let p = try await PermitService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         return try await printPage(req, [p])
     }
 
@@ -202,7 +202,7 @@ enum PermitWeb {
             for id in ids.prefix(500) { permits.append(try await PermitService.find(id, actor: actor, on: req.db)) }
             return try await printPage(req, permits)
         }
-        let paged = try await PermitService.list(under: try await OrgAPI.underOrg(req, actor), status: "approved", actor: actor,
+        let paged = try await PermitService.list(under: try await req.orgFilter(actor), status: "approved", actor: actor,
                                                  page: PageRequest(page: 1, per: 200), on: req.db)
         return try await printPage(req, paged.items)
     }

@@ -25,12 +25,12 @@ enum PlanAPI {
     }
 
     @Sendable static func removeItem(req: Request) async throws -> HTTPStatus {
-        try await PlanService.removeItem(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        try await PlanService.removeItem(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         return .noContent
     }
 
     static func decide(_ req: Request, approve: Bool) async throws -> PlanService.PlanDTO {
-        let plan = try await PlanService.decide(try StaffAPI.id(req), approve: approve, actor: try req.requireActor(), on: req.db)
+        let plan = try await PlanService.decide(try req.idParameter(), approve: approve, actor: try req.requireActor(), on: req.db)
         guard let org = try await Organization.find(plan.orgID, on: req.db) else { throw AppError.notFound("") }
         return try await PlanService.dto(org, week: LocalDate(plan.weekStart)!, on: req.db)
     }

@@ -18,7 +18,7 @@ enum PlanWeb {
     struct PageData: Encodable {
         let org: String
         let orgCode: String
-        let orgs: [OrgWeb.Option]
+        let orgs: [FormOption]
         let week: String
         let weekLabel: String
         let prevWeek: String
@@ -106,7 +106,7 @@ enum PlanWeb {
         let actor = try req.requireActor()
         let back = try req.content.decode(Back.self)
         do {
-            try await body(actor, try StaffAPI.id(req))
+            try await body(actor, try req.idParameter())
             WebPage.flash(req, flash)
         } catch let e as AppError where [.unprocessableEntity, .conflict, .forbidden].contains(e.status) {
             WebPage.flashError(req, req.t("err." + e.code, detail: e.detail))

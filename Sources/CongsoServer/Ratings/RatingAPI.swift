@@ -32,7 +32,7 @@ enum RatingAPI {
         let (actor, org, month) = try await scope(req)
         let people = try await RatingService.people(under: org, actor: actor, on: req.db).all()
         let rows = try await RatingService.rows(people, month: month, now: Date(), t: { req.t($0) }, on: req.db)
-        return TaskAPI.csvResponse(RatingService.csv(rows), filename: "congso-ratings-\(org.code)-\(month).csv")
+        return Response.csv(RatingService.csv(rows), filename: "congso-ratings-\(org.code)-\(month).csv")
     }
 
     @Sendable static func export(req: Request) async throws -> Response { try await csv(req) }

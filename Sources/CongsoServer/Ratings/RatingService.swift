@@ -58,15 +58,14 @@ enum RatingService {
         // still expected from then on, like everyone the rates page counts.
         var unitStart: [UUID: LocalDate] = [:]
         let units = Array(Set(people.map { $0.$org.id }))
-        if let sql = db as? any SQLDatabase {
-            for chunk in stride(from: 0, to: units.count, by: 500) {
-                let part = Array(units[chunk..<min(chunk + 500, units.count)])
-                for row in try await sql.select().column("org_id").column(SQLFunction("min", args: SQLColumn("date")), as: "first_day")
-                    .from(DailyReport.schema).where("org_id", .in, part)
-                    .where("date", .greaterThanOrEqual, first.value).where("date", .lessThanOrEqual, last.value)
-                    .groupBy("org_id").all() {
-                    unitStart[try row.decode(column: "org_id", as: UUID.self)] = LocalDate(try row.decode(column: "first_day", as: String.self))
-                }
+        let sql = try db.sql
+        for chunk in stride(from: 0, to: units.count, by: 500) {
+            let part = Array(units[chunk..<min(chunk + 500, units.count)])
+            for row in try await sql.select().column("org_id").column(SQLFunction("min", args: SQLColumn("date")), as: "first_day")
+                .from(DailyReport.schema).where("org_id", .in, part)
+                .where("date", .greaterThanOrEqual, first.value).where("date", .lessThanOrEqual, last.value)
+                .groupBy("org_id").all() {
+                unitStart[try row.decode(column: "org_id", as: UUID.self)] = LocalDate(try row.decode(column: "first_day", as: String.self))
             }
         }
         for chunk in stride(from: 0, to: ids.count, by: 500) {

@@ -23,7 +23,7 @@ enum RatingWeb {
         let inProgress: Bool
         let exportHref: String
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -32,7 +32,7 @@ enum RatingWeb {
         let (actor, org, month) = try await RatingAPI.scope(req)
         let page = try PageRequest(req)
         let paged = try await RatingService.page(under: org, month: month, actor: actor, page: page, t: { req.t($0) }, on: req.db)
-        let nav = StaffWeb.pageLinks(base: ["org": org.code, "month": month], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: ["org": org.code, "month": month], page: page.page, pageCount: paged.pageCount)
         let data = PageData(org: org.name, orgCode: org.code, month: month, rows: paged.items, hasRows: !paged.items.isEmpty, total: paged.total,
                             canConfirm: actor.may(.rateStaff, on: org.orgPath),
                             levels: RatingLevel.allCases.map { Level(value: $0.rawValue, label: req.t("rating." + $0.rawValue)) },

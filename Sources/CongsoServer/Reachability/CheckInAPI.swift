@@ -33,12 +33,12 @@ enum CheckInAPI {
 
     @Sendable static func show(req: Request) async throws -> CheckInService.StatusDTO {
         let actor = try req.requireActor()
-        return try await CheckInService.status(try await CheckInService.find(try StaffAPI.id(req), actor: actor, on: req.db), on: req.db)
+        return try await CheckInService.status(try await CheckInService.find(try req.idParameter(), actor: actor, on: req.db), on: req.db)
     }
 
     struct AnswerDTO: Content { let answeredAt: Date? }
 
     @Sendable static func answer(req: Request) async throws -> AnswerDTO {
-        AnswerDTO(answeredAt: try await CheckInService.answer(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db).answeredAt)
+        AnswerDTO(answeredAt: try await CheckInService.answer(try req.idParameter(), actor: try req.requireActor(), on: req.db).answeredAt)
     }
 }

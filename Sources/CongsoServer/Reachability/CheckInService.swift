@@ -92,7 +92,8 @@ enum CheckInService {
 
     /// Asked and answered per check-in, in one grouped query.
     static func counts(_ ids: [UUID], on db: any Database) async throws -> [UUID: (asked: Int, answered: Int)] {
-        guard !ids.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
+        guard !ids.isEmpty else { return [:] }
+        let sql = try db.sql
         var out: [UUID: (asked: Int, answered: Int)] = [:]
         for row in try await sql.select().column("checkin_id")
             .column(SQLFunction("count", args: SQLLiteral.all), as: "asked")

@@ -18,11 +18,11 @@ enum CheckInWeb {
         let mine: [Pending]
         let hasMine: Bool
         let canSend: Bool
-        let orgs: [OrgWeb.Option]
+        let orgs: [FormOption]
         let sent: [Sent]
         let hasSent: Bool
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
         let total: Int
@@ -43,7 +43,7 @@ enum CheckInWeb {
                  answered: counts[c.id!]?.answered ?? 0, asked: counts[c.id!]?.asked ?? 0)
         }
         let canSend = actor.has(.manageReports)
-        let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: sent.pageCount)
+        let nav = PageLinks.make(base: [:], page: page.page, pageCount: sent.pageCount)
         let data = IndexData(mine: mine, hasMine: !mine.isEmpty, canSend: canSend,
                              orgs: canSend ? try await OrgWeb.treeOptions(actor: actor, selected: nil, on: req.db) : [],
                              sent: rows, hasSent: !rows.isEmpty, error: error, pages: nav.links, prev: nav.prev, next: nav.next, total: sent.total)
@@ -60,11 +60,7 @@ enum CheckInWeb {
         let actor = try req.requireActor()
         let f = try req.content.decode(Form.self)
         do {
-            var minutes: Int?
-            if let m = f.minutes, !m.isEmpty {
-                guard let v = Int(m) else { throw AppError.invalid("checkin.minutes_invalid", m) }
-                minutes = v
-            }
+            let minutes = try FormNumber.parse(f.minutes, code: "checkin.minutes_invalid")
             let c = try await CheckInService.send(.init(org: f.org, message: f.message, minutes: minutes), actor: actor, on: req.db)
             WebPage.flash(req, "flash.checkin_sent")
             return req.redirect(to: "/checkins/\(c.id!)")
@@ -74,7 +70,7 @@ enum CheckInWeb {
     }
 
     @Sendable static func answer(req: Request) async throws -> Response {
-        _ = try await CheckInService.answer(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        _ = try await CheckInService.answer(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         WebPage.flash(req, "flash.checkin_answered")
         return req.redirect(to: "/checkins")
     }
@@ -90,7 +86,7 @@ enum CheckInWeb {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let c = try await CheckInService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let c = try await CheckInService.find(try req.idParameter(), actor: actor, on: req.db)
         let s = try await CheckInService.status(c, on: req.db)
         let data = ShowData(status: s, sentAt: DisplayDate.format(s.sentAt), dueAt: DisplayDate.format(s.dueAt),
                             people: s.unanswered.map { Person(name: $0.name, unit: $0.unit, phone: $0.phone) }, hasPeople: !s.unanswered.isEmpty)

@@ -58,7 +58,7 @@ enum ReportAPI {
     /// The org (default: the actor's own) and day (default: today in Hanoi) asked for.
     static func orgAndDate(_ req: Request, _ actor: Actor) async throws -> (Organization, LocalDate) {
         let org: Organization
-        if let under = try await OrgAPI.underOrg(req, actor) {
+        if let under = try await req.orgFilter(actor) {
             org = under
         } else if let id = actor.orgID, let o = try await Organization.find(id, on: req.db) {
             org = o
@@ -105,6 +105,6 @@ enum ReportAPI {
 
     @Sendable static func requestRates(req: Request) async throws -> ReportRatesDTO {
         let actor = try req.requireActor()
-        return try await ReportRates.rates(try await ReportService.findRequest(try StaffAPI.id(req), actor: actor, on: req.db), actor: actor, on: req.db)
+        return try await ReportRates.rates(try await ReportService.findRequest(try req.idParameter(), actor: actor, on: req.db), actor: actor, on: req.db)
     }
 }

@@ -17,10 +17,7 @@ enum ReportService {
 
     /// Every org's own schedule; few rows, read whole (in plain SQL: every report reads them).
     static func settings(on db: any Database) async throws -> [ScheduleSetting] {
-        guard let sql = db as? any SQLDatabase else {
-            return try await ReportScheduleSetting.query(on: db).all().map { .init(orgID: $0.orgID, orgPath: $0.orgPath, schedule: $0.schedule) }
-        }
-        return try await sql.raw("SELECT org_id, org_path, times, minutes, days FROM report_schedules").all().map { r in
+        return try await db.sql.raw("SELECT org_id, org_path, times, minutes, days FROM report_schedules").all().map { r in
             let schedule = (try? ReportSchedule(times: try r.decode(column: "times", as: String.self), minutes: try r.decode(column: "minutes", as: Int.self),
                                                 days: try r.decode(column: "days", as: String.self))) ?? .standard
             return ScheduleSetting(orgID: try r.decode(column: "org_id", as: UUID.self), orgPath: try r.decode(column: "org_path", as: String.self),
@@ -166,11 +163,7 @@ enum ReportService {
 
     static func reporter(_ actor: Actor, on db: any Database) async throws -> Reporter {
         guard let id = actor.staffID else { throw AppError.invalid("task.no_staff_record", "") }
-        guard let sql = db as? any SQLDatabase else {
-            let p = try await me(actor, on: db)
-            return Reporter(id: p.id!, name: p.fullName, orgID: p.org.id!, orgPath: p.org.path)
-        }
-        guard let r = try await sql.raw("""
+        guard let r = try await db.sql.raw("""
             SELECT s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id = \(bind: id)
             """).first() else { throw AppError.notFound(id.uuidString) }
         return Reporter(id: id, name: try r.decode(column: "full_name", as: String.self), orgID: try r.decode(column: "org_id", as: UUID.self),
@@ -201,8 +194,7 @@ enum ReportService {
         report.submittedAt = now
         report.onTime = now < target.closesAt
         try await db.writeTransaction { tx in
-            // Both drivers Congso runs on (SQLite and PostgreSQL) are SQL databases.
-            guard let tsql = tx as? any SQLDatabase else { throw AppError(status: .internalServerError, code: "internal", detail: "SQL database needed") }
+            let tsql = try tx.sql
             // Handing in again edits the report; it keeps the time it was first received.
             let row = try await tsql.raw("""
                 INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)

@@ -25,7 +25,7 @@ enum ReportWeb {
         let hasMine: Bool
         let canRates: Bool
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
         let total: Int
@@ -72,7 +72,7 @@ enum ReportWeb {
                  slot: DailyReportDTO(r).requestId.flatMap { titles[$0] } ?? "\(r.slot) \(LocalDate(r.date)?.vietnamese ?? r.date)",
                  done: r.done, onTime: r.onTime, location: req.t("reports_location_" + r.location))
         }
-        let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: mine.pageCount)
+        let nav = PageLinks.make(base: [:], page: page.page, pageCount: mine.pageCount)
         let data = IndexData(canReport: actor.staffID != nil, targets: targets, hasTargets: !targets.isEmpty, form: form, mine: rows,
                              hasMine: !rows.isEmpty, canRates: actor.has(.readReports), error: error,
                              pages: nav.links, prev: nav.prev, next: nav.next, total: mine.total)
@@ -222,11 +222,7 @@ enum ReportWeb {
         let actor = try req.requireActor()
         let f = try req.content.decode(ScheduleForm.self)
         do {
-            var minutes: Int?
-            if let m = f.minutes, !m.isEmpty {
-                guard let v = Int(m) else { throw AppError.invalid("report.minutes_invalid", m) }
-                minutes = v
-            }
+            let minutes = try FormNumber.parse(f.minutes, code: "report.minutes_invalid")
             let org = try await ReportService.setSchedule(.init(org: f.org, times: f.times, minutes: minutes, days: f.days,
                                                                 inherit: f.inherit == "1"), actor: actor, on: req.db)
             WebPage.flash(req, "flash.report_schedule")
@@ -254,7 +250,7 @@ enum ReportWeb {
 
     @Sendable static func requestPage(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let r = try await ReportService.findRequest(try StaffAPI.id(req), actor: actor, on: req.db)
+        let r = try await ReportService.findRequest(try req.idParameter(), actor: actor, on: req.db)
         return try await ratesPage(req, dto: try await ReportRates.rates(r, actor: actor, on: req.db), slot: nil, isRequest: true, error: nil)
     }
 }

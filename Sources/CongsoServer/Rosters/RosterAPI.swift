@@ -72,7 +72,7 @@ enum RosterAPI {
 
     @Sendable static func list(req: Request) async throws -> ListResponse<RosterDTO> {
         let actor = try req.requireActor()
-        let paged = try await RosterService.list(under: try await OrgAPI.underOrg(req, actor), actor: actor, page: try PageRequest(req), on: req.db)
+        let paged = try await RosterService.list(under: try await req.orgFilter(actor), actor: actor, page: try PageRequest(req), on: req.db)
         return ListResponse(paged.map { RosterDTO($0, cells: nil) })
     }
 
@@ -83,20 +83,20 @@ enum RosterAPI {
     }
 
     @Sendable static func show(req: Request) async throws -> RosterDTO {
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db)
         return RosterDTO(roster, cells: try await RosterService.cells(roster, on: req.db))
     }
 
     @Sendable static func publish(req: Request) async throws -> PublishDTO {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         let result = try await RosterService.publish(roster, actor: actor, on: req.db)
         return PublishDTO(roster: RosterDTO(result.roster, cells: nil), changedStaff: result.changedStaff, notified: result.notified)
     }
 
     @Sendable static func swap(req: Request) async throws -> RosterDTO {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         _ = try await RosterService.swap(roster, try req.content.decode(RosterService.SwapInput.self), actor: actor, on: req.db)
         return RosterDTO(roster, cells: try await RosterService.cells(roster, on: req.db))
     }
@@ -104,7 +104,7 @@ enum RosterAPI {
     @Sendable static func schedule(req: Request) async throws -> ScheduleDTO {
         let actor = try req.requireActor()
         guard let staffID = actor.staffID else { throw AppError.invalid("schedule.no_staff", "") }
-        let from = try PolicyService.date(req.query[String.self, at: "from"])
+        let from = try DayParameter.parse(req.query[String.self, at: "from"])
         let items = try await CalendarService.entries(staffID: staffID, from: from, on: req.db)
         return ScheduleDTO(items: items.map { .init(date: $0.date, shift: $0.shift.rawValue, unitId: $0.unitID, source: $0.source) })
     }

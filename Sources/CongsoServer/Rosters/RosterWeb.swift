@@ -32,11 +32,11 @@ enum RosterWeb {
         let hasRows: Bool
         let total: Int
         let canPlan: Bool
-        let orgs: [OrgWeb.Option]
+        let orgs: [FormOption]
         let start: String
         let days: Int
         let error: String?
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -54,7 +54,7 @@ enum RosterWeb {
             Row(id: r.id!.uuidString, org: names[r.orgID] ?? "", period: period(r), status: r.status,
                 statusLabel: req.t("roster_status." + r.status), version: r.version, dirty: r.dirty && r.version > 0, createdBy: r.createdBy)
         }
-        var orgs: [OrgWeb.Option] = []
+        var orgs: [FormOption] = []
         let canPlan = actor.has(.planRosters)
         if canPlan {
             // Where a plan can be made: the actor's org and everything under it.
@@ -63,7 +63,7 @@ enum RosterWeb {
         // Plans usually start on the coming Monday.
         let today = LocalDate.of(Date())
         let monday = today.adding(days: (9 - today.weekday) % 7)
-        let nav = StaffWeb.pageLinks(base: [:], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: [:], page: page.page, pageCount: paged.pageCount)
         let data = IndexData(rows: rows, hasRows: !rows.isEmpty, total: paged.total, canPlan: canPlan, orgs: orgs,
                              start: form?.start ?? monday.value, days: form?.days ?? 14, error: error,
                              pages: nav.links, prev: nav.prev, next: nav.next)
@@ -164,7 +164,7 @@ enum RosterWeb {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         let report = RosterService.decodedReport(roster)
         let problem = try RosterService.decodedProblem(roster)
         let unitIDs = problem.units.compactMap { UUID(uuidString: $0.id) }
@@ -255,7 +255,7 @@ enum RosterWeb {
 
     @Sendable static func shift(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         let problem = try RosterService.decodedProblem(roster)
         guard let unitID = req.query[UUID.self, at: "unit"], problem.units.contains(where: { $0.id == unitID.uuidString }),
               let date = req.query[String.self, at: "date"].flatMap(LocalDate.init), date.value >= roster.startDate, date.value <= roster.endDate,
@@ -305,7 +305,7 @@ enum RosterWeb {
 
     @Sendable static func swap(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         let form = try req.content.decode(SwapForm.self)
         let back = "/rosters/\(roster.id!)/shift?unit=\(form.unit ?? "")&date=\(form.date ?? "")&shift=\(form.shift ?? "")"
         do {
@@ -321,7 +321,7 @@ enum RosterWeb {
 
     @Sendable static func publish(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let roster = try await RosterService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
         do {
             let result = try await RosterService.publish(roster, actor: actor, on: req.db)
             req.session.data["flash"] = req.t("flash.roster_published", detail: "\(result.changedStaff)/\(result.notified)")

@@ -26,7 +26,7 @@ enum ScheduleWeb {
         let actor = try req.requireActor()
         var items: [Item] = []
         var hasFeed = false
-        let from = try PolicyService.date(req.query[String.self, at: "from"])
+        let from = try DayParameter.parse(req.query[String.self, at: "from"])
         if let staffID = actor.staffID {
             let entries = try await CalendarService.entries(staffID: staffID, from: from, on: req.db)
             let names = try await OrgService.names(entries.map(\.unitID), on: req.db)

@@ -59,11 +59,6 @@ enum StaffAPI {
         staff.patch(":id", use: update)
     }
 
-    static func id(_ req: Request) throws -> UUID {
-        guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw) else { throw AppError.notFound(req.parameters.get("id") ?? "") }
-        return id
-    }
-
     @Sendable static func list(req: Request) async throws -> ListResponse<StaffDTO> {
         let actor = try req.requireActor()
         var status: StaffStatus?
@@ -71,13 +66,13 @@ enum StaffAPI {
             guard let v = StaffStatus(rawValue: s) else { throw AppError.invalid("staff.status_invalid", s) }
             status = v
         }
-        let filter = StaffService.Filter(q: req.query[String.self, at: "q"], under: try await OrgAPI.underOrg(req, actor), status: status)
+        let filter = StaffService.Filter(q: req.query[String.self, at: "q"], under: try await req.orgFilter(actor), status: status)
         let paged = try await StaffService.list(on: req.db, actor: actor, filter: filter, page: try PageRequest(req))
         return ListResponse(paged.map(StaffDTO.init))
     }
 
     @Sendable static func show(req: Request) async throws -> StaffDTO {
-        StaffDTO(try await StaffService.find(try id(req), actor: try req.requireActor(), on: req.db))
+        StaffDTO(try await StaffService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -92,7 +87,7 @@ enum StaffAPI {
 
     @Sendable static func update(req: Request) async throws -> StaffDTO {
         let actor = try req.requireActor()
-        let person = try await StaffService.find(try id(req), actor: actor, on: req.db)
+        let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = try req.content.decode(StaffWriteBody.self)
         let updated = try await StaffService.update(person, orgID: body.orgId, draft: try body.draft(over: person.draft), actor: actor, on: req.db)
         return StaffDTO(updated)

@@ -26,14 +26,13 @@ enum StaffWeb {
         let statusLabel: String
         let skills: [String]
     }
-    struct PageLink: Encodable { let label: String; let href: String; let current: Bool }
     struct ListData: Encodable {
         let rows: [Row]
         let total: Int
         let q: String
         let status: String
         let org: OrgDTO?
-        let statuses: [OrgWeb.Option]
+        let statuses: [FormOption]
         let pages: [PageLink]
         let prev: String?
         let next: String?
@@ -60,35 +59,22 @@ enum StaffWeb {
     }
 
     /// Links to nearby pages, keeping the current search.
-    static func pageLinks(base: [String: String], page: Int, pageCount: Int) -> (links: [PageLink], prev: String?, next: String?) {
-        func href(_ p: Int) -> String {
-            var q = base.filter { !$0.value.isEmpty }
-            q["page"] = String(p)
-            return "?" + q.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-                .joined(separator: "&")
-        }
-        let window = Array(Set([1, pageCount] + Array(max(1, page - 2)...min(pageCount, page + 2)))).sorted()
-        let links = window.map { PageLink(label: String($0), href: href($0), current: $0 == page) }
-        return (links, page > 1 ? href(page - 1) : nil, page < pageCount ? href(page + 1) : nil)
-    }
-
     @Sendable static func index(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let q = req.query[String.self, at: "q"] ?? ""
         let statusRaw = req.query[String.self, at: "status"] ?? ""
         let status = StaffStatus(rawValue: statusRaw)
-        let under = try await OrgAPI.underOrg(req, actor)
+        let under = try await req.orgFilter(actor)
         let page = try PageRequest(req)
         let paged = try await StaffService.list(on: req.db, actor: actor, filter: .init(q: q, under: under, status: status), page: page)
         let base = ["q": q, "status": status?.rawValue ?? "", "org": under?.id?.uuidString ?? ""]
-        let nav = pageLinks(base: base, page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: base, page: page.page, pageCount: paged.pageCount)
         var exportQuery = base.filter { !$0.value.isEmpty && $0.key == "org" }.map { "\($0.key)=\($0.value)" }.joined()
         if !exportQuery.isEmpty { exportQuery = "?" + exportQuery }
         let data = ListData(
             rows: try await rows(paged.items, req), total: paged.total, q: q, status: status?.rawValue ?? "",
             org: try await under.asyncMap { try await OrgPresenter.dtos([$0], on: req.db)[0] },
-            statuses: StaffStatus.allCases.map { OrgWeb.Option(value: $0.rawValue, label: req.t("status." + $0.rawValue), selected: $0 == status) },
+            statuses: StaffStatus.allCases.map { FormOption(value: $0.rawValue, label: req.t("status." + $0.rawValue), selected: $0 == status) },
             pages: nav.links, prev: nav.prev, next: nav.next,
             from: paged.total == 0 ? 0 : page.offset + 1, to: min(paged.total, page.offset + page.per),
             canCreate: actor.has(.writeStaff), exportHref: "/staff/export.csv" + exportQuery)
@@ -97,7 +83,7 @@ enum StaffWeb {
 
     @Sendable static func export(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let csv = try await StaffCSVService.exportCSV(actor: actor, under: try await OrgAPI.underOrg(req, actor), on: req.db)
+        let csv = try await StaffCSVService.exportCSV(actor: actor, under: try await req.orgFilter(actor), on: req.db)
         let response = Response(status: .ok, body: .init(string: csv))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.contentDisposition = .init(.attachment, filename: "congso-staff.csv")
@@ -113,7 +99,7 @@ enum StaffWeb {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let person = try await StaffService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         var history: [AuditWeb.Row] = []
         if actor.has(.readAudit) {
             let entries = try await AuditService.list(on: req.db, actor: actor, filter: .init(entityID: person.id!.uuidString),
@@ -137,23 +123,23 @@ enum StaffWeb {
         let mode: String
         let id: String?
         let values: FormValues
-        let orgs: [OrgWeb.Option]
-        let statuses: [OrgWeb.Option]
+        let orgs: [FormOption]
+        let statuses: [FormOption]
         let error: String?
     }
 
     /// Units the actor may place staff in (first 1,000 by name).
-    static func orgOptions(actor: Actor, selected: String?, on db: any Database, req: Request) async throws -> [OrgWeb.Option] {
+    static func orgOptions(actor: Actor, selected: String?, on db: any Database, req: Request) async throws -> [FormOption] {
         let orgs = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).sort(\.$sortKey).limit(1000).all()
         return orgs.filter { actor.may(.writeStaff, on: $0.orgPath) }
-            .map { OrgWeb.Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: $0.id!.uuidString == selected) }
+            .map { FormOption(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: $0.id!.uuidString == selected) }
     }
 
     static func form(_ req: Request, actor: Actor, mode: String, id: String?, values: FormValues, error: String?) async throws -> Response {
         let data = FormData(
             mode: mode, id: id, values: values,
             orgs: try await orgOptions(actor: actor, selected: values.orgId, on: req.db, req: req),
-            statuses: StaffStatus.allCases.map { OrgWeb.Option(value: $0.rawValue, label: req.t("status." + $0.rawValue), selected: $0.rawValue == (values.status ?? "remote")) },
+            statuses: StaffStatus.allCases.map { FormOption(value: $0.rawValue, label: req.t("status." + $0.rawValue), selected: $0.rawValue == (values.status ?? "remote")) },
             error: error)
         let page = try await WebPage.render(req, "staff/form", title: req.t(mode == "new" ? "staff.new" : "staff.edit"), nav: "staff", data: data)
         if error != nil { page.status = .unprocessableEntity }
@@ -187,7 +173,7 @@ enum StaffWeb {
 
     @Sendable static func editPage(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let person = try await StaffService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         try actor.require(.writeStaff, on: person.org.orgPath)
         let values = FormValues(fullName: person.fullName, orgId: person.$org.id.uuidString, position: person.position, phone: person.phone,
                                 email: person.email, skills: person.skills.replacingOccurrences(of: ";", with: ", "), status: person.status)
@@ -196,7 +182,7 @@ enum StaffWeb {
 
     @Sendable static func update(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let person = try await StaffService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         let values = try req.content.decode(FormValues.self)
         do {
             _ = try await StaffService.update(person, orgID: OrgWeb.uuid(values.orgId), draft: try draft(values), actor: actor, on: req.db)

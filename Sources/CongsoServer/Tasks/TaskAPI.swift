@@ -99,19 +99,12 @@ enum TaskAPI {
     @Sendable static func export(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let csv = try await TaskList.csv(try await TaskList.Filter(req, actor: actor), actor: actor, on: req.db) { req.t($0) }
-        return csvResponse(csv, filename: "congso-tasks.csv")
-    }
-
-    static func csvResponse(_ csv: String, filename: String) -> Response {
-        let response = Response(status: .ok, body: .init(string: csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(.attachment, filename: filename)
-        return response
+        return Response.csv(csv, filename: "congso-tasks.csv")
     }
 
     static func task(_ req: Request) async throws -> (Actor, WorkTask) {
         let actor = try req.requireActor()
-        return (actor, try await TaskService.find(try StaffAPI.id(req), actor: actor, on: req.db))
+        return (actor, try await TaskService.find(try req.idParameter(), actor: actor, on: req.db))
     }
 
     @Sendable static func show(req: Request) async throws -> TaskDetailDTO {

@@ -79,12 +79,3 @@ enum TaskAttachments {
         return response
     }
 }
-
-extension Application {
-    private struct DataDirectoryKey: StorageKey { typealias Value = String }
-    /// Where files live beside the database (CONGSO_DATA_DIR, default `data`).
-    var dataDirectory: String {
-        get { storage[DataDirectoryKey.self] ?? "data" }
-        set { storage[DataDirectoryKey.self] = newValue }
-    }
-}

@@ -38,7 +38,7 @@ enum TaskList {
                 guard let s = Sort(rawValue: so) else { throw AppError.invalid("task.filter_invalid", so) }
                 sort = s
             }
-            under = try await OrgAPI.underOrg(req, actor)
+            under = try await req.orgFilter(actor)
         }
 
         init(scope: Scope) { self.scope = scope }

@@ -36,7 +36,7 @@ enum TaskWeb {
         let q: String
         let canAssign: Bool
         let exportHref: String
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
     }
@@ -58,7 +58,7 @@ enum TaskWeb {
         let page = try PageRequest(req)
         let paged = try await TaskList.list(filter, actor: actor, page: page, on: req.db)
         let base = filter.query
-        let nav = StaffWeb.pageLinks(base: base, page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: base, page: page.page, pageCount: paged.pageCount)
         let exportQuery = base.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         var scopes = TaskList.Scope.allCases
@@ -78,7 +78,7 @@ enum TaskWeb {
     @Sendable static func export(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let csv = try await TaskList.csv(try await TaskList.Filter(req, actor: actor), actor: actor, on: req.db) { req.t($0) }
-        return TaskAPI.csvResponse(csv, filename: "congso-tasks.csv")
+        return Response.csv(csv, filename: "congso-tasks.csv")
     }
 
     // MARK: - Assigning
@@ -94,8 +94,8 @@ enum TaskWeb {
     }
     struct NewData: Encodable {
         let form: Form
-        let units: [OrgWeb.Option]
-        let people: [OrgWeb.Option]
+        let units: [FormOption]
+        let people: [FormOption]
         let priorities: [Choice]
         let today: String
         let error: String?
@@ -105,13 +105,7 @@ enum TaskWeb {
         let actor = try req.requireActor()
         try actor.require(.assignTasks)
         let units = try await OrgWeb.treeOptions(actor: actor, selected: form.unit, on: req.db)
-        let people = try await StaffMember.query(on: req.db)
-            .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
-            .filter(Organization.self, \.$path =~ actor.visiblePrefix).sort(\.$sortKey).limit(500).all()
-        let orgNames = try await OrgService.names(people.map { $0.$org.id }, on: req.db)
-        let options = people.map { p in
-            OrgWeb.Option(value: p.id!.uuidString, label: "\(p.fullName) — \(orgNames[p.$org.id] ?? "")", selected: p.id!.uuidString == form.assigneeStaffId)
-        }
+        let options = try await PeopleOptions.under(actor.visiblePrefix, selected: form.assigneeStaffId.flatMap(UUID.init(uuidString:)), on: req.db)
         let today = LocalDate.of(Date())
         let data = NewData(form: form, units: units, people: options,
                            priorities: TaskPriority.allCases.map { Choice(value: $0.rawValue, label: req.t("task.priority." + $0.rawValue),
@@ -156,7 +150,7 @@ enum TaskWeb {
         let assigned: Bool
         let canDispatch: Bool
         let canWork: Bool
-        let people: [OrgWeb.Option]
+        let people: [FormOption]
         let statuses: [Choice]
         let events: [Event]
         let files: [File]
@@ -172,14 +166,9 @@ enum TaskWeb {
         let (actor, task) = try await TaskAPI.task(req)
         let row = try await rows([task], req)[0]
         let canDispatch = task.taskStatus.isOpen && actor.may(.assignTasks, on: OrgPath(task.orgPath))
-        var people: [OrgWeb.Option] = []
+        var people: [FormOption] = []
         if canDispatch {
-            let list = try await StaffMember.query(on: req.db)
-                .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
-                .filter(Organization.self, \.$path =~ task.orgPath).sort(\.$sortKey).limit(500).all()
-            let names = try await OrgService.names(list.map { $0.$org.id }, on: req.db)
-            people = list.map { OrgWeb.Option(value: $0.id!.uuidString, label: "\($0.fullName) — \(names[$0.$org.id] ?? "")",
-                                              selected: $0.id == task.assigneeStaffID) }
+            people = try await PeopleOptions.under(task.orgPath, selected: task.assigneeStaffID, on: req.db)
         }
         let canWork = TaskService.mayWork(task, actor: actor) && task.assigneeStaffID != nil
         let moves = TaskStatus.allCases.filter { $0 == task.taskStatus || task.taskStatus.canMove(to: $0) }

@@ -56,12 +56,12 @@ enum UserAPI {
     @Sendable static func list(req: Request) async throws -> ListResponse<UserDTO> {
         let actor = try req.requireActor()
         let paged = try await UserService.list(on: req.db, actor: actor, q: req.query[String.self, at: "q"],
-                                               under: try await OrgAPI.underOrg(req, actor), page: try PageRequest(req))
+                                               under: try await req.orgFilter(actor), page: try PageRequest(req))
         return ListResponse(paged.map(UserDTO.init))
     }
 
     @Sendable static func show(req: Request) async throws -> UserDTO {
-        UserDTO(try await UserService.find(try StaffAPI.id(req), actor: try req.requireActor(), on: req.db))
+        UserDTO(try await UserService.find(try req.idParameter(), actor: try req.requireActor(), on: req.db))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -74,7 +74,7 @@ enum UserAPI {
 
     @Sendable static func update(req: Request) async throws -> UserDTO {
         let actor = try req.requireActor()
-        let user = try await UserService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let user = try await UserService.find(try req.idParameter(), actor: actor, on: req.db)
         let body = try req.content.decode(UserWriteBody.self)
         return UserDTO(try await UserService.update(user, try body.input(), actor: actor, on: req.db, passwords: req.password))
     }

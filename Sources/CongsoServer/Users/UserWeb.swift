@@ -25,7 +25,7 @@ enum UserWeb {
         let rows: [Row]
         let total: Int
         let q: String
-        let pages: [StaffWeb.PageLink]
+        let pages: [PageLink]
         let prev: String?
         let next: String?
         let canCreate: Bool
@@ -43,7 +43,7 @@ enum UserWeb {
                 orgName: u.orgID.flatMap { orgNames[$0] } ?? "—", active: u.active, lastLogin: DisplayDate.format(u.lastLoginAt),
                 canEdit: actor.has(.manageUsers) && assignable.contains(u.userRole))
         }
-        let nav = StaffWeb.pageLinks(base: ["q": q], page: page.page, pageCount: paged.pageCount)
+        let nav = PageLinks.make(base: ["q": q], page: page.page, pageCount: paged.pageCount)
         let data = ListData(rows: rows, total: paged.total, q: q, pages: nav.links, prev: nav.prev, next: nav.next, canCreate: actor.has(.manageUsers))
         return try await WebPage.render(req, "users/index", title: req.t("users.title"), nav: "users", data: data)
     }
@@ -60,14 +60,14 @@ enum UserWeb {
         let mode: String
         let id: String?
         let values: FormValues
-        let roles: [OrgWeb.Option]
+        let roles: [FormOption]
         let error: String?
         let isActive: Bool
     }
 
     static func form(_ req: Request, actor: Actor, mode: String, id: String?, values: FormValues, error: String?) async throws -> Response {
         let roles = AccessPolicy.assignableRoles(by: actor.role)
-            .map { OrgWeb.Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == values.role) }
+            .map { FormOption(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == values.role) }
         var shown = values
         shown.password = nil
         let data = FormData(mode: mode, id: id, values: shown, roles: roles, error: error, isActive: values.active != "false")
@@ -105,7 +105,7 @@ enum UserWeb {
     @Sendable static func editPage(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         try actor.require(.manageUsers)
-        let user = try await UserService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let user = try await UserService.find(try req.idParameter(), actor: actor, on: req.db)
         var orgCode: String?
         if let id = user.orgID { orgCode = try await Organization.find(id, on: req.db)?.code }
         let values = FormValues(email: user.email, displayName: user.displayName, role: user.role, org: orgCode, active: String(user.active))
@@ -114,7 +114,7 @@ enum UserWeb {
 
     @Sendable static func update(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let user = try await UserService.find(try StaffAPI.id(req), actor: actor, on: req.db)
+        let user = try await UserService.find(try req.idParameter(), actor: actor, on: req.db)
         var values = try req.content.decode(FormValues.self)
         if values.active == nil { values.active = "false" }  // an unticked checkbox is not sent
         do {

@@ -47,3 +47,23 @@ struct ListResponse<T: Content>: Content {
         per = paged.page.per
     }
 }
+
+/// One link of a list's page bar.
+struct PageLink: Encodable { let label: String; let href: String; let current: Bool }
+
+/// The page bar under a list: the first, the last and two either side of the current
+/// page, keeping the list's other filters in each link.
+enum PageLinks {
+    static func make(base: [String: String], page: Int, pageCount: Int) -> (links: [PageLink], prev: String?, next: String?) {
+        func href(_ p: Int) -> String {
+            var q = base.filter { !$0.value.isEmpty }
+            q["page"] = String(p)
+            return "?" + q.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&")
+        }
+        let window = Array(Set([1, pageCount] + Array(max(1, page - 2)...min(pageCount, page + 2)))).sorted()
+        let links = window.map { PageLink(label: String($0), href: href($0), current: $0 == page) }
+        return (links, page > 1 ? href(page - 1) : nil, page < pageCount ? href(page + 1) : nil)
+    }
+}

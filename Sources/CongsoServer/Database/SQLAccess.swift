@@ -1,0 +1,16 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// True on PostgreSQL, where writers really run side by side.
+    var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
+
+    /// The database as SQL. Both drivers Congso runs on are SQL databases, so anything
+    /// else is a configuration error, said as one rather than quietly skipped.
+    var sql: any SQLDatabase {
+        get throws {
+            guard let sql = self as? any SQLDatabase else { throw WriteTransaction.notSQL }
+            return sql
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CongsoCore
+import Vapor
+
+/// What every room reads from a request the same way.
+extension Request {
+    /// The `:id` of the route; a malformed one is "not found", as an unknown one is.
+    func idParameter() throws -> UUID {
+        guard let raw = parameters.get("id"), let id = UUID(uuidString: raw) else { throw AppError.notFound(parameters.get("id") ?? "") }
+        return id
+    }
+
+    /// `?org=` (id or code) as an org the actor may see; nil when absent. Lists use it to
+    /// keep to a subtree, and it refuses an org outside the actor's scope as not found.
+    func orgFilter(_ actor: Actor) async throws -> Organization? {
+        guard let ref = query[String.self, at: "org"], !ref.isEmpty else { return nil }
+        return try await OrgService.find(ref, actor: actor, on: db)
+    }
+}
+
+/// A Hanoi day typed in a query or a form: empty means today, anything else must be a date.
+enum DayParameter {
+    static func parse(_ raw: String?) throws -> LocalDate {
+        guard let raw, !raw.isEmpty else { return LocalDate.of(Date()) }
+        guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
+        return d
+    }
+}
+
+/// An optional whole number from a form: empty is nil, anything else must be a number
+/// (a browser sends every field as text).
+enum FormNumber {
+    static func parse(_ raw: String?, code: String) throws -> Int? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let n = Int(raw) else { throw AppError.invalid(code, raw) }
+        return n
+    }
+}
+
+/// One choice of a `<select>` or a filter.
+struct FormOption: Encodable { let value: String; let label: String; let selected: Bool }
+
+extension Response {
+    /// A CSV download (UTF-8, named for the browser's save dialog).
+    static func csv(_ csv: String, filename: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: csv))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: filename)
+        return response
+    }
+}
