@@ -105,7 +105,7 @@ func staffActor(_ p: StaffMember, _ org: Organization) -> Actor {
             let noDone = try await app.send(.POST, "/api/v1/reports", headers: app.bearer(staff), json: ReportService.Input(window: "07:00"))
             #expect(try noDone.content.decode(ErrorBody.self).error.code == "report.done_missing")
             let lead2 = try await app.send(.POST, "/api/v1/reports", headers: app.bearer(lead), json: ReportService.Input(done: "x"))
-            #expect(try lead2.content.decode(ErrorBody.self).error.code == "task.no_staff_record")
+            #expect(try lead2.content.decode(ErrorBody.self).error.code == "report.no_staff_record")
             // An ad-hoc request: asked of the unit, answered, counted.
             let deadline = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
             let created = try await app.send(.POST, "/api/v1/reports/requests", headers: app.bearer(lead),

@@ -19,7 +19,7 @@ enum PlanService {
         } else if let id = actor.orgID, let o = try await Organization.find(id, on: db) {
             org = o
         } else {
-            throw AppError.invalid("report.org_missing", "")
+            throw AppError.invalid("org_missing", "")
         }
         try actor.require(.readStaff, on: org.orgPath)
         return org
@@ -44,7 +44,7 @@ enum PlanService {
         guard week >= TaskList.week(of: LocalDate.of(Date())).0 else { throw AppError.invalid("plan.week_past", week.vietnamese) }
         let title = (input.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw AppError.invalid("task.title_missing", "") }
-        guard title.count <= 300 else { throw AppError.invalid("report.too_long", "300") }
+        guard title.count <= 300 else { throw AppError.invalid("too_long", "300") }
         var day: String?
         if let raw = input.day, !raw.isEmpty {
             guard let d = LocalDate(raw), d >= week, d <= week.adding(days: 6) else { throw AppError.invalid("plan.day_outside", raw) }

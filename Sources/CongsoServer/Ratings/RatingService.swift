@@ -154,7 +154,7 @@ enum RatingService {
         guard let raw = input.level, let level = RatingLevel(rawValue: raw) else { throw AppError.invalid("rating.level_invalid", input.level ?? "") }
         let record = try await records([person], month: month, now: now, on: db)[id]!
         let why = (input.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard why.count <= 1000 else { throw AppError.invalid("report.too_long", "1000") }
+        guard why.count <= 1000 else { throw AppError.invalid("too_long", "1000") }
         if level != record.proposed && why.count < 10 { throw AppError.invalid("rating.justification_missing", "") }
         // The month's row is read inside the transaction: two heads confirming at once both
         // land, the later one as a change. On PostgreSQL the first row of a month meets the

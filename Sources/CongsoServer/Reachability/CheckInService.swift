@@ -13,13 +13,13 @@ enum CheckInService {
     }
 
     static func send(_ input: Input, actor: Actor, on db: any Database, now: Date = Date()) async throws -> CheckIn {
-        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("report.org_missing", "") }
+        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("org_missing", "") }
         let org = try await OrgService.find(code, actor: actor, on: db)
         try actor.require(.manageReports, on: org.orgPath)
         let minutes = input.minutes ?? 30
         guard (5...1440).contains(minutes) else { throw AppError.invalid("checkin.minutes_invalid", String(minutes)) }
         let typed = (input.message ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard typed.count <= 300 else { throw AppError.invalid("report.too_long", "300") }
+        guard typed.count <= 300 else { throw AppError.invalid("too_long", "300") }
         let message = typed.isEmpty ? "Kiểm tra liên lạc" : typed
         let people = try await ReportRates.people(under: org, on: LocalDate.of(now), db: db).filter(\.available)
         guard !people.isEmpty else { throw AppError.invalid("checkin.nobody", org.name) }

@@ -56,7 +56,7 @@ enum ReportService {
     }
 
     static func setSchedule(_ input: ScheduleInput, actor: Actor, on db: any Database) async throws -> Organization {
-        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("report.org_missing", "") }
+        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("org_missing", "") }
         let org = try await OrgService.find(code, actor: actor, on: db)
         try actor.require(.manageReports, on: org.orgPath)
         let existing = try await ReportScheduleSetting.query(on: db).filter(\.$orgID == org.id!).first()
@@ -117,12 +117,12 @@ enum ReportService {
     static func text(_ raw: String?, _ field: String, required: Bool) throws -> String {
         let t = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if required && t.isEmpty { throw AppError.invalid("report.\(field)_missing", "") }
-        guard t.count <= maxText else { throw AppError.invalid("report.too_long", String(maxText)) }
+        guard t.count <= maxText else { throw AppError.invalid("too_long", String(maxText)) }
         return t
     }
 
     static func me(_ actor: Actor, on db: any Database) async throws -> StaffMember {
-        guard let id = actor.staffID else { throw AppError.invalid("task.no_staff_record", "") }
+        guard let id = actor.staffID else { throw AppError.invalid("report.no_staff_record", "") }
         guard let person = try await StaffMember.query(on: db).filter(\.$id == id).with(\.$org).first() else { throw AppError.notFound(id.uuidString) }
         return person
     }
@@ -162,7 +162,7 @@ enum ReportService {
     struct Reporter { let id: UUID; let name: String; let orgID: UUID; let orgPath: String }
 
     static func reporter(_ actor: Actor, on db: any Database) async throws -> Reporter {
-        guard let id = actor.staffID else { throw AppError.invalid("task.no_staff_record", "") }
+        guard let id = actor.staffID else { throw AppError.invalid("report.no_staff_record", "") }
         guard let r = try await db.sql.raw("""
             SELECT s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id = \(bind: id)
             """).first() else { throw AppError.notFound(id.uuidString) }
@@ -210,14 +210,8 @@ enum ReportService {
             report.submittedAt = try row.decode(column: "submitted_at", as: Date.self)
             report.onTime = try row.decode(column: "on_time", as: Bool.self)
             let edited = report.submittedAt.timeIntervalSince(now) < -0.001
-            let entry = AuditService.entry(actor: actor, action: edited ? "report.edit" : "report.submit", entityType: "report",
-                                           entityID: report.id, orgPath: person.orgPath, summary: "\(person.name) \(target.date) \(target.slot)")
-            try await tsql.raw("""
-                INSERT INTO audit_entries (id, at, actor_id, actor_label, via, action, entity_type, entity_id, org_path, prev_org_path, summary, before, after)
-                VALUES (\(bind: UUID()), \(bind: entry.at), \(bind: entry.actorID), \(bind: entry.actorLabel), \(bind: entry.via), \(bind: entry.action),
-                        \(bind: entry.entityType), \(bind: entry.entityID), \(bind: entry.orgPath), \(bind: entry.prevOrgPath), \(bind: entry.summary),
-                        \(bind: entry.before), \(bind: entry.after))
-                """).run()
+            try await AuditService.record(on: tx, actor: actor, action: edited ? "report.edit" : "report.submit", entityType: "report",
+                                          entityID: report.id, orgPath: person.orgPath, summary: "\(person.name) \(target.date) \(target.slot)")
         }
         return report
     }
@@ -274,11 +268,11 @@ enum ReportService {
     }
 
     static func request(_ input: RequestInput, actor: Actor, on db: any Database, now: Date = Date()) async throws -> ReportRequest {
-        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("report.org_missing", "") }
+        guard let code = input.org, !code.isEmpty else { throw AppError.invalid("org_missing", "") }
         let org = try await OrgService.find(code, actor: actor, on: db)
         try actor.require(.manageReports, on: org.orgPath)
         let title = try text(input.title, "title", required: true)
-        guard title.count <= 200 else { throw AppError.invalid("report.too_long", "200") }
+        guard title.count <= 200 else { throw AppError.invalid("too_long", "200") }
         guard let deadline = parseInstant(input.deadline) else { throw AppError.invalid("report.deadline_invalid", input.deadline ?? "") }
         guard deadline > now.addingTimeInterval(5 * 60) else { throw AppError.invalid("report.deadline_past", DisplayDate.format(deadline)) }
         guard deadline < now.addingTimeInterval(31 * 86_400) else { throw AppError.invalid("report.deadline_far", DisplayDate.format(deadline)) }

@@ -75,9 +75,7 @@ enum StaffCSVService {
             for chunk in stride(from: 0, to: newStaff.count, by: 200) {
                 try await Array(newStaff[chunk..<min(chunk + 200, newStaff.count)]).create(on: tx)
             }
-            for chunk in stride(from: 0, to: audits.count, by: 200) {
-                try await Array(audits[chunk..<min(chunk + 200, audits.count)]).create(on: tx)
-            }
+            try await AuditService.append(audits, on: tx)
             progress(rows.count, rows.count)
             return (newStaff.count, updated)
         }
