@@ -67,7 +67,7 @@ import VaporTesting
             }
             expectNoServerError(checkIns, "check-in")
             #expect(checkIns.allSatisfy { $0.status == .created })
-            let stored = try await PresenceEntry.query(on: app.db).filter(\.$shift == "afternoon").all()
+            let stored = try await PresenceEntry.query(on: app.db).filter(\.$shift == .afternoon).all()
             #expect(stored.count == crowd.count)
             #expect(Set(stored.map(\.staffID)) == Set(crowd.map { $0.0.id! }))
 
@@ -80,7 +80,7 @@ import VaporTesting
             expectNoServerError(same, "same check-in")
             #expect(same.filter(\.ok).count == 1)
             #expect(same.filter { $0.status == .conflict && $0.code == "presence.already_in" }.count == 19)
-            #expect(try await PresenceEntry.query(on: app.db).filter(\.$staffID == target).filter(\.$shift == "morning").count() == 1)
+            #expect(try await PresenceEntry.query(on: app.db).filter(\.$staffID == target).filter(\.$shift == .morning).count() == 1)
 
             // Fifty on-site requests for one day and shift, each for someone else.
             let requests = try await storm(crowd.count) { i in
@@ -100,10 +100,10 @@ import VaporTesting
             #expect(twice.filter { $0.status == .created }.count == 1)
             #expect(twice.filter { $0.status == .conflict && $0.code == "onsite.duplicate" }.count == 19)
             #expect(try await OnSiteRequest.query(on: app.db).filter(\.$staffID == target).filter(\.$date == futureDay.value)
-                .filter(\.$shift == "afternoon").count() == 1)
+                .filter(\.$shift == .afternoon).count() == 1)
 
             // Approving one request twenty times at once decides it once.
-            let pending = try await OnSiteRequest.query(on: app.db).filter(\.$staffID == target).filter(\.$shift == "afternoon").first()!
+            let pending = try await OnSiteRequest.query(on: app.db).filter(\.$staffID == target).filter(\.$shift == .afternoon).first()!
             let approvals = try await storm(20) { _ in
                 try await app.send(.POST, "/api/v1/onsite-requests/\(pending.id!)/approve", headers: app.bearer(head))
             }
@@ -169,7 +169,7 @@ import VaporTesting
             }
             expectNoServerError(progress, "progress")
             #expect(progress.allSatisfy { $0.ok })
-            let steps = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).filter(\.$kind ~~ ["progress", "status"]).count()
+            let steps = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).filter(\.$kind ~~ [TaskEvent.Kind.progress, .status]).count()
             #expect(steps == crowd.count)
             // Twenty "done" at once: the task is finished once; the others change nothing.
             let done = try await storm(20) { _ in
@@ -178,8 +178,8 @@ import VaporTesting
             expectNoServerError(done, "done")
             #expect(done.filter(\.ok).count == 1)
             #expect(done.filter { !$0.ok }.allSatisfy { $0.code == "task.nothing_changed" })
-            let moves = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).filter(\.$kind == "status").all()
-            #expect(moves.filter { $0.detail.hasPrefix("inProgress→done") }.count == 1)
+            let moves = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).filter(\.$kind == .status).all()
+            #expect(moves.filter { $0.fromStatus == .inProgress && $0.toStatus == .done }.count == 1)
 
             // Fifty permits approved one by one, all at once; then one permit approved twenty times at once.
             // One permit each, and one more for the approval stormed on a single permit.
@@ -201,7 +201,7 @@ import VaporTesting
             expectNoServerError(same, "same permit approval")
             #expect(same.filter(\.ok).count == 1)
             #expect(same.filter { !$0.ok }.allSatisfy { $0.status == .conflict && $0.code == "permit.not_requested" })
-            let issued = try await Permit.query(on: app.db).filter(\.$status == "approved").all()
+            let issued = try await Permit.query(on: app.db).filter(\.$status == .approved).all()
             #expect(issued.count == permits.count && issued.allSatisfy { ($0.token ?? "").isEmpty == false })
             #expect(try await app.auditCount(action: "permit.approve") == permits.count)
         }
@@ -224,8 +224,8 @@ import VaporTesting
             func stored(_ status: OnSiteRequest.Status, minutesAgo: Double) async throws -> OnSiteRequest {
                 let r = OnSiteRequest()
                 r.id = UUID(); r.staffID = f.hkPerson.id!; r.orgID = f.hkUnit.id!; r.orgPath = f.hkUnit.path
-                r.date = futureDay.value; r.shift = "morning"; r.reason = "officeDuty"; r.justification = ""
-                r.status = status.rawValue; r.decisionComment = ""
+                r.date = futureDay.value; r.shift = .morning; r.reason = .officeDuty; r.justification = ""
+                r.status = status; r.decisionComment = ""
                 try await r.create(on: app.db)
                 r.createdAt = Date().addingTimeInterval(-minutesAgo * 60)
                 try await r.save(on: app.db)
@@ -233,23 +233,23 @@ import VaporTesting
             }
             let earliest = try await stored(.pending, minutesAgo: 30)
             let approved = try await stored(.approved, minutesAgo: 20)
-            try await OnSiteSlot(orgID: f.hkUnit.id!, date: futureDay.value, shift: "morning", slot: 1, requestID: approved.id!).create(on: app.db)
+            try await OnSiteSlot(orgID: f.hkUnit.id!, date: futureDay.value, shift: .morning, slot: 1, requestID: approved.id!).create(on: app.db)
             let third = try await stored(.pending, minutesAgo: 10)
             let rejected = try await stored(.rejected, minutesAgo: 5)
             try await UniqueOnSiteRequests().prepare(on: app.db)
 
             let after = Dictionary(uniqueKeysWithValues: try await OnSiteRequest.query(on: app.db).all().map { ($0.id!, $0.status) })
-            #expect(after[approved.id!] == "approved")
-            #expect(after[earliest.id!] == "withdrawn" && after[third.id!] == "withdrawn")
-            #expect(after[rejected.id!] == "rejected")
+            #expect(after[approved.id!] == .approved)
+            #expect(after[earliest.id!] == .withdrawn && after[third.id!] == .withdrawn)
+            #expect(after[rejected.id!] == .rejected)
             #expect(try await app.auditCount(action: "onsite.withdraw_duplicate") == 2)
             #expect(try await OnSiteSlot.query(on: app.db).count() == 1)
 
             // Now the database itself refuses a second live request for the same slot of time.
             let again = OnSiteRequest()
             again.id = UUID(); again.staffID = f.hkPerson.id!; again.orgID = f.hkUnit.id!; again.orgPath = f.hkUnit.path
-            again.date = futureDay.value; again.shift = "morning"; again.reason = "officeDuty"; again.justification = ""
-            again.status = "pending"; again.decisionComment = ""
+            again.date = futureDay.value; again.shift = .morning; again.reason = .officeDuty; again.justification = ""
+            again.status = .pending; again.decisionComment = ""
             do {
                 try await again.create(on: app.db)
                 Issue.record("a second live request was stored")
@@ -260,12 +260,12 @@ import VaporTesting
     }
 
     @Test func theEarliestStaysWhenNoneIsApproved() {
-        func request(_ status: String, _ minutesAgo: Double) -> OnSiteRequest {
+        func request(_ status: OnSiteRequest.Status, _ minutesAgo: Double) -> OnSiteRequest {
             let r = OnSiteRequest(); r.id = UUID(); r.status = status; r.createdAt = Date().addingTimeInterval(-minutesAgo * 60); return r
         }
-        let rows = [request("pending", 5), request("pending", 50), request("pending", 20)]
+        let rows = [request(.pending, 5), request(.pending, 50), request(.pending, 20)]
         #expect(UniqueOnSiteRequests.survivor(of: rows).id == rows[1].id)
-        let withApproval = rows + [request("approved", 1)]
+        let withApproval = rows + [request(.approved, 1)]
         #expect(UniqueOnSiteRequests.survivor(of: withApproval).id == withApproval[3].id)
     }
 }

@@ -9,9 +9,9 @@ import Vapor
         try await withApp { app in
             let result = try await DemoSeeder.seed(on: app.db, passwords: app.password)
             #expect(result.staff >= 5_000)
-            #expect(try await Organization.query(on: app.db).filter(\.$kind == "department").count() >= 20)
-            #expect(try await Organization.query(on: app.db).filter(\.$kind == "district").count() >= 30)
-            #expect(try await Organization.query(on: app.db).filter(\.$kind == "ward").count() >= 30)
+            #expect(try await Organization.query(on: app.db).filter(\.$kind == .department).count() >= 20)
+            #expect(try await Organization.query(on: app.db).filter(\.$kind == .district).count() >= 30)
+            #expect(try await Organization.query(on: app.db).filter(\.$kind == .ward).count() >= 30)
             #expect(try await StaffMember.query(on: app.db).count() == result.staff)
             #expect(Set(result.users.map(\.role)) == Set(Role.allCases))
             await #expect(throws: AppError.self) { _ = try await DemoSeeder.seed(on: app.db, passwords: app.password) }

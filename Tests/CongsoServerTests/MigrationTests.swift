@@ -85,4 +85,30 @@ import Vapor
             #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
         }
     }
+
+    /// Task history written by earlier builds ("inProgress→done|100", "40") is converted
+    /// into the move and percent columns, and the page reads only those.
+    @Test func oldTaskHistoryIsConvertedIntoFields() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let head = try await app.token("head.hk@t.vn")
+            let made = try await app.send(.POST, "/api/v1/tasks", headers: app.bearer(head),
+                                          json: ["title": "Báo cáo", "deadline": futureDay.value, "assigneeStaffId": f.hkPerson.id!.uuidString])
+            let taskID = try made.content.decode(TaskDTO.self).id
+            try await AddTaskEventFields().revert(on: app.db)
+            let sql = try app.db.sql
+            for (kind, detail) in [("status", "inProgress→done|100"), ("progress", "40"), ("status", "garbage"), ("dispatched", "An")] {
+                try await sql.raw("""
+                    INSERT INTO task_events (id, task_id, kind, actor_label, actor_name, text, detail, created_at)
+                    VALUES (\(bind: UUID()), \(bind: taskID), \(bind: kind), 'x', 'x', '', \(bind: detail), \(bind: Date()))
+                    """).run()
+            }
+            try await AddTaskEventFields().prepare(on: app.db)
+            let events = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).all()
+            #expect(events.contains { $0.kind == .status && $0.fromStatus == .inProgress && $0.toStatus == .done && $0.percent == 100 && $0.detail.isEmpty })
+            #expect(events.contains { $0.kind == .progress && $0.percent == 40 && $0.detail.isEmpty })
+            #expect(events.contains { $0.kind == .status && $0.fromStatus == nil && $0.percent == nil })
+            #expect(events.contains { $0.kind == .dispatched && $0.detail == "An" })
+        }
+    }
 }

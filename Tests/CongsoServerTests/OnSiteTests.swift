@@ -45,7 +45,7 @@ import VaporTesting
             let okID = try ok.content.decode(OnSiteRequestDTO.self).id
             #expect(try await app.send(.POST, "/api/v1/onsite-requests/\(okID)/reject", headers: app.bearer(lead)).status == .unprocessableEntity)
             let rejected = try await app.send(.POST, "/api/v1/onsite-requests/\(okID)/reject", headers: app.bearer(lead), json: ["comment": "Đủ người"])
-            #expect(try rejected.content.decode(OnSiteRequestDTO.self).status == "rejected")
+            #expect(try rejected.content.decode(OnSiteRequestDTO.self).status.rawValue == "rejected")
             #expect(try await app.auditCount(action: "onsite.approve") == 4)
 
             // A directive that needs a test: the approval is refused while the test is missing.
@@ -124,7 +124,7 @@ import VaporTesting
             }
             #expect(outcomes.filter { $0 == "approved" }.count == 3)
             #expect(outcomes.filter { $0 == "onsite.cap_reached" }.count == 47)
-            #expect(try await OnSiteRequest.query(on: app.db).filter(\.$status == "approved").count() == 3)
+            #expect(try await OnSiteRequest.query(on: app.db).filter(\.$status == .approved).count() == 3)
             #expect(try await OnSiteSlot.query(on: app.db).count() == 3)
         }
     }

@@ -35,14 +35,14 @@ let permitKeyDir: Void = {
             let lead = try await app.token("lead.hk@t.vn")
             let head = try await app.token("head.hk@t.vn")
             let requested = try await requestMany(app, lead, people: people)
-            #expect(requested.count == 50 && requested.allSatisfy { $0.status == "requested" && $0.token == nil })
+            #expect(requested.count == 50 && requested.allSatisfy { $0.status.rawValue == "requested" && $0.token == nil })
             #expect(requested[0].idNumber.hasPrefix("********"))
             // The lead cannot approve; the head approves all fifty at once.
             #expect(try await app.send(.POST, "/api/v1/permits/approve", headers: app.bearer(lead), json: PermitIDs(ids: requested.map(\.id))).status == .forbidden)
             let approved = try await app.send(.POST, "/api/v1/permits/approve", headers: app.bearer(head), json: PermitIDs(ids: requested.map(\.id)))
             #expect(approved.status == .ok)
             let issued = try approved.content.decode(ListResponse<PermitDTO>.self).items
-            #expect(issued.count == 50 && issued.allSatisfy { $0.status == "approved" && $0.token?.hasPrefix("VNP1:") == true })
+            #expect(issued.count == 50 && issued.allSatisfy { $0.status.rawValue == "approved" && $0.token?.hasPrefix("VNP1:") == true })
             #expect(try await app.auditCount(action: "permit.approve") == 50)
 
             // Offline, with only the published trust list.

@@ -86,7 +86,7 @@ import VaporTesting
             #expect(try inbox.content.decode(ListResponse<NotificationDTO>.self).items.contains { $0.kind == "notif.exception_filed" })
             #expect(try await app.send(.POST, "/api/v1/exceptions/\(id)/forward", headers: app.bearer(lead), json: ["opinion": "x"]).status == .forbidden)
             let fwd = try await app.send(.POST, "/api/v1/exceptions/\(id)/forward", headers: app.bearer(noivu), json: ["opinion": "Đề nghị chấp thuận"])
-            #expect(try fwd.content.decode(ExceptionDTO.self).status == "forwarded")
+            #expect(try fwd.content.decode(ExceptionDTO.self).status.rawValue == "forwarded")
             let steeringInbox = try await app.send(.GET, "/api/v1/notifications", headers: app.bearer(steering))
             #expect(try steeringInbox.content.decode(ListResponse<NotificationDTO>.self).items.contains { $0.kind == "notif.exception_forwarded" })
 
@@ -94,7 +94,7 @@ import VaporTesting
             #expect(try before.content.decode(PolicyDTO.self).cap.value == 3)
             let decided = try await app.send(.POST, "/api/v1/exceptions/\(id)/decide", headers: app.bearer(steering),
                                              json: DecideBody(approve: true, comment: "Đồng ý"))
-            #expect(try decided.content.decode(ExceptionDTO.self).status == "approved")
+            #expect(try decided.content.decode(ExceptionDTO.self).status.rawValue == "approved")
             let after = try await app.send(.GET, "/api/v1/policy?org=HK-NV&date=\(futureDay.value)", headers: app.bearer(lead))
             let p = try after.content.decode(PolicyDTO.self)
             #expect(p.cap.value == 6 && p.cap.source.type == "exception" && p.cap.source.exceptionId == id)

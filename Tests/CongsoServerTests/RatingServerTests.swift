@@ -23,7 +23,7 @@ import VaporTesting
             func task(_ person: StaffMember, status: TaskStatus, onTime: Bool?) async throws {
                 let t = WorkTask()
                 t.id = UUID(); t.title = "Việc"; t.details = ""; t.orgID = f.hkUnit.id!; t.orgPath = f.hkUnit.path; t.assigneeStaffID = person.id
-                t.assignerLabel = "x"; t.deadline = "2021-07-20"; t.priority = "normal"; t.priorityRank = 2; t.status = status.rawValue
+                t.assignerLabel = "x"; t.deadline = "2021-07-20"; t.priority = .normal; t.priorityRank = 2; t.status = status
                 t.progress = status == .done ? 100 : 10; t.doneOnTime = onTime; t.searchText = ""
                 try await t.create(on: app.db)
             }

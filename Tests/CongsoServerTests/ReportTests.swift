@@ -43,7 +43,7 @@ func staffActor(_ p: StaffMember, _ org: Organization) -> Actor {
             // A late report counts as received, not on time; someone on leave is not expected.
             _ = try await ReportService.submit(.init(window: "07:00", done: "Muộn"), actor: staffActor(others[0], f.hkUnit), on: app.db,
                                                now: hanoi(monday, "08:30"))
-            others[1].status = StaffStatus.onLeave.rawValue
+            others[1].status = StaffStatus.onLeave
             try await others[1].save(on: app.db)
             w = try await ReportRates.rates(f.hkUnit, date: day, slot: "07:00", actor: lead, on: app.db).windows[0]
             #expect(w.expected == 4 && w.received == 3 && w.onTime == 2 && w.late == 1 && w.rate == 75)
@@ -171,7 +171,7 @@ func staffActor(_ p: StaffMember, _ org: Organization) -> Actor {
             #expect(r.overdueTasks == 1)
             #expect(try await count(app, kind: "notif.task_overdue") == 6)
             let history = try await app.send(.GET, "/api/v1/tasks/\(task.id)", headers: app.bearer(head)).content.decode(TaskDetailDTO.self).history
-            #expect(history.filter { $0.kind == "overdue" }.count == 2)
+            #expect(history.filter { $0.kind == .overdue }.count == 2)
         }
     }
 

@@ -12,7 +12,7 @@ import VaporTesting
         let f = try await Fixture.make(app)
         try await f.directive(app, number: "1/2", over: f.city, DirectiveRules(maxOnSiteShare: Fraction(1, 2), minOnDutyPerShift: 1))
         _ = try await f.crowd(app, in: f.hkUnit, count: 4, prefix: "r")
-        f.hkPerson2.status = StaffStatus.onLeave.rawValue
+        f.hkPerson2.status = StaffStatus.onLeave
         try await f.hkPerson2.save(on: app.db)
         try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
         let request = try await OnSiteService.create(.init(staffID: f.hkPerson.id, date: futureDay.value, shift: "morning", reason: "officeDuty"),
@@ -33,17 +33,17 @@ import VaporTesting
             let res = try await generate(app, lead)
             #expect(res.status == .created)
             let roster = try res.content.decode(RosterDTO.self)
-            #expect(roster.status == "draft")
+            #expect(roster.status.rawValue == "draft")
             let cells = roster.cells ?? []
             #expect(cells.count == 3 * 2 * 7)   // cap 3 in every shift
             #expect(!cells.contains { $0.staffId == f.hkPerson2.id })   // on leave
-            #expect(cells.contains { $0.staffId == f.hkPerson.id && $0.date == futureDay.value && $0.shift == "morning" })   // approved request
+            #expect(cells.contains { $0.staffId == f.hkPerson.id && $0.date == futureDay.value && $0.shift.rawValue == "morning" })   // approved request
             // 42 shifts over the 5 present: 8 or 9 each, so the optimum spread is 1.
             #expect(roster.units.count == 1 && roster.units[0].optimal && roster.units[0].spread == 1)
 
             // Taking An off the morning she must work is refused with the rule and her name.
-            let mustCell = cells.first { $0.staffId == f.hkPerson.id && $0.date == futureDay.value && $0.shift == "morning" }!
-            let comer = Set(cells.map(\.staffId)).subtracting(cells.filter { $0.date == mustCell.date && $0.shift == "morning" }.map(\.staffId)).first!
+            let mustCell = cells.first { (c: RosterDTO.Cell) -> Bool in c.staffId == f.hkPerson.id && c.date == futureDay.value && c.shift == Shift.morning }!
+            let comer = Set(cells.map(\.staffId)).subtracting(cells.filter { $0.date == mustCell.date && $0.shift == .morning }.map(\.staffId)).first!
             let refused = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
                                              json: RosterService.SwapInput(date: mustCell.date, shift: "morning", out: f.hkPerson.id, in: comer))
             #expect(refused.status == .conflict)
@@ -52,21 +52,21 @@ import VaporTesting
             // The person on leave is not in the roster; someone already there cannot come twice; nor a stranger.
             let first = cells.first { $0.staffId != f.hkPerson.id }!
             let away = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
-                                          json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: f.hkPerson2.id))
+                                          json: RosterService.SwapInput(date: first.date, shift: first.shift.rawValue, out: first.staffId, in: f.hkPerson2.id))
             #expect(try away.content.decode(ErrorBody.self).error.code == "roster.not_available")
             let twin = cells.first { $0.date == first.date && $0.shift == first.shift && $0.staffId != first.staffId }!
             let twice = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
-                                           json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: twin.staffId))
+                                           json: RosterService.SwapInput(date: first.date, shift: first.shift.rawValue, out: first.staffId, in: twin.staffId))
             #expect(try twice.content.decode(ErrorBody.self).error.code == "roster.already_on_site")
             let stranger = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/swap", headers: app.bearer(lead),
-                                              json: RosterService.SwapInput(date: first.date, shift: first.shift, out: first.staffId, in: f.bdPerson.id))
+                                              json: RosterService.SwapInput(date: first.date, shift: first.shift.rawValue, out: first.staffId, in: f.bdPerson.id))
             #expect(try stranger.content.decode(ErrorBody.self).error.code == "roster.other_unit")
 
             // First publication: everyone on the roster is told (only An has an account).
             let published = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(lead))
             #expect(published.status == .ok)
             let p1 = try published.content.decode(PublishDTO.self)
-            #expect(p1.roster.status == "published" && p1.notified == 1 && p1.changedStaff == 5)
+            #expect(p1.roster.status == .published && p1.notified == 1 && p1.changedStaff == 5)
             #expect(try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(lead)).status == .conflict)
 
             // An edit between two others: republishing tells nobody with an account.
@@ -96,7 +96,7 @@ import VaporTesting
         let people = Set(cells.map(\.staffId)).subtracting([avoiding])
         for c in cells where c.staffId != avoiding {
             let here = Set(cells.filter { $0.date == c.date && $0.shift == c.shift }.map(\.staffId))
-            if let comer = people.subtracting(here).subtracting([onLeave]).first { return (c.date, c.shift, c.staffId, comer) }
+            if let comer = people.subtracting(here).subtracting([onLeave]).first { return (c.date, c.shift.rawValue, c.staffId, comer) }
         }
         return nil
     }
@@ -164,7 +164,7 @@ import VaporTesting
             #expect(try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(lead)).status == .ok)
             // Checked in as rostered: no breach. Checked in without a place: a breach.
             let shift = PresenceService.currentShift()
-            let cells = (roster.cells ?? []).filter { $0.date == today.value && $0.shift == shift.rawValue }
+            let cells = (roster.cells ?? []).filter { $0.date == today.value && $0.shift.rawValue == shift.rawValue }
             let rostered = cells[0].staffId
             let ids = try await StaffMember.query(on: app.db).filter(\.$org.$id == f.hkUnit.id!).all().compactMap(\.id)
             let stray = try #require(ids.first { id in !cells.contains { $0.staffId == id } && id != f.hkPerson2.id })
@@ -176,7 +176,7 @@ import VaporTesting
             #expect(noApproval == [stray])
             // The roster fills the cap: a request for the same shift cannot be approved.
             let day = today.adding(days: 2)
-            let free = try #require(ids.first { id in id != f.hkPerson2.id && !(roster.cells ?? []).contains { $0.staffId == id && $0.date == day.value && $0.shift == "morning" } })
+            let free = try #require(ids.first { id in id != f.hkPerson2.id && !(roster.cells ?? []).contains { $0.staffId == id && $0.date == day.value && $0.shift.rawValue == "morning" } })
             let request = try await OnSiteService.create(.init(staffID: free, date: day.value, shift: "morning", reason: "officeDuty"), actor: actor, on: app.db)
             await #expect(throws: AppError.self) { try await OnSiteService.approve(request, comment: "", actor: actor, on: app.db) }
         }
@@ -223,14 +223,14 @@ import VaporTesting
             let cell = try #require(try await RosterCell.query(on: app.db).filter(\.$rosterID == roster.id!).first())
             let form = try await web.get("/rosters/\(roster.id!)/shift?unit=\(f.hkUnit.id!)&date=\(cell.date)&shift=\(cell.shift)")
             #expect(form.status == .ok && form.body.string.contains("id=\"swap-form\""))
-            let refused = try await web.post("/rosters/\(roster.id!)/swap", ["date": cell.date, "shift": cell.shift, "unit": f.hkUnit.id!.uuidString,
+            let refused = try await web.post("/rosters/\(roster.id!)/swap", ["date": cell.date, "shift": cell.shift.rawValue, "unit": f.hkUnit.id!.uuidString,
                                                                              "out": cell.staffID.uuidString, "in": f.hkPerson2.id!.uuidString])
             #expect(refused.status == .seeOther)
             let explained = try await web.get(try #require(refused.headers.first(name: .location))).body.string
             #expect(explained.contains("role=\"alert\"") && explained.contains("Trần Thị Bình"))
             let published = try await web.post("/rosters/\(roster.id!)/publish", [:])
             #expect(published.status == .seeOther)
-            #expect(try await Roster.find(roster.id, on: app.db)?.status == "published")
+            #expect(try await Roster.find(roster.id, on: app.db)?.status == .published)
         }
     }
 }
@@ -270,7 +270,7 @@ import VaporTesting
                                             json: RosterService.GenerateInput(org: "HK-NV", start: futureDay.value, days: 3)).content.decode(RosterDTO.self)
             let cells = roster.cells ?? []
             #expect(!cells.contains { $0.staffId == f.hkPerson.id && $0.date <= futureDay.adding(days: 1).value })
-            #expect(!cells.contains { $0.staffId == f.hkPerson2.id && $0.date == futureDay.value && $0.shift == "afternoon" })
+            #expect(!cells.contains { $0.staffId == f.hkPerson2.id && $0.date == futureDay.value && $0.shift.rawValue == "afternoon" })
             #expect(cells.count == 2 * 2 * 3)
 
             // Removed by the lead, who may; the other district may not even find it.

@@ -61,7 +61,7 @@ import VaporTesting
                                                  "phone": "+84 912 000 111", "skills": "classified, it", "status": "onSite"])
             #expect(ok.status == .seeOther)
             let tu = try #require(try await StaffMember.query(on: app.db).filter(\.$email == "tu@hk.vn").first())
-            #expect(tu.phone == "0912000111" && tu.skills == "classified;it" && tu.status == "onSite")
+            #expect(tu.phone == "0912000111" && tu.skills == "classified;it" && tu.status.rawValue == "onSite")
 
             let org = try await s.post("/orgs/\(f.hkUnit.id!)", ["name": "Phòng Nội vụ quận", "code": "HK-NV",
                                                                    "headStaffId": f.hkPerson.id!.uuidString, "contactStaffId": f.bdPerson.id!.uuidString])
@@ -92,7 +92,7 @@ import VaporTesting
             let ok = try await s.post("/users", ["email": "x@t.vn", "password": "longenough", "role": "unitLead", "org": "HK-NV", "active": "true"])
             #expect(ok.status == .seeOther)
             let created = try #require(try await User.query(on: app.db).filter(\.$email == "x@t.vn").first())
-            #expect(created.userRole == .unitLead && created.passwordHash != "longenough")
+            #expect(created.role == .unitLead && created.passwordHash != "longenough")
             // Unticking "active" locks the account.
             let lock = try await s.post("/users/\(created.id!)", ["email": "x@t.vn", "role": "unitLead", "org": "HK-NV"])
             #expect(lock.status == .seeOther)

@@ -7,7 +7,7 @@ struct AbsenceDTO: Content {
     let staffId: UUID
     let from: String
     let to: String
-    let shift: String?
+    let shift: Shift?
     let reason: String
     let createdBy: String
 

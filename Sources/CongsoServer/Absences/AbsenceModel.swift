@@ -14,7 +14,7 @@ final class StaffAbsence: Model, @unchecked Sendable {
     @Field(key: "from_date") var fromDate: String
     @Field(key: "to_date") var toDate: String
     /// "morning" or "afternoon"; nil for whole days.
-    @OptionalField(key: "shift") var shift: String?
+    @OptionalField(key: "shift") var shift: Shift?
     @Field(key: "reason") var reason: String
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -22,7 +22,7 @@ final class StaffAbsence: Model, @unchecked Sendable {
     init() {}
 
     var auditSnapshot: [String: String] {
-        ["staffID": staffID.uuidString, "from": fromDate, "to": toDate, "shift": shift ?? "", "reason": reason]
+        ["staffID": staffID.uuidString, "from": fromDate, "to": toDate, "shift": shift?.rawValue ?? "", "reason": reason]
     }
 }
 

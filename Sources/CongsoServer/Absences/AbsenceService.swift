@@ -25,8 +25,11 @@ enum AbsenceService {
         guard let until = to.map(LocalDate.init) ?? from else { throw AppError.invalid("date_invalid", input.to ?? "") }
         guard from <= until else { throw AppError.invalid("absence.range_invalid", "\(from.vietnamese) – \(until.vietnamese)") }
         guard until <= from.adding(days: maxDays - 1) else { throw AppError.invalid("absence.too_long", String(maxDays)) }
-        let shift = input.shift.flatMap { $0.isEmpty ? nil : $0 }
-        if let shift, Shift(rawValue: shift) == nil { throw AppError.invalid("onsite.shift_invalid", shift) }
+        var shift: Shift?
+        if let raw = input.shift, !raw.isEmpty {
+            guard let s = Shift(rawValue: raw) else { throw AppError.invalid("onsite.shift_invalid", raw) }
+            shift = s
+        }
         let reason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw AppError.invalid("absence.reason_missing", "") }
         guard reason.count <= 200 else { throw AppError.invalid("absence.reason_too_long", "200") }
@@ -91,7 +94,7 @@ enum AbsenceService {
                 var d = max(LocalDate(a.fromDate)!, start)
                 let last = min(LocalDate(a.toDate)!, end)
                 while d <= last {
-                    out[a.staffID, default: []].append(.init(date: d.value, shift: a.shift))
+                    out[a.staffID, default: []].append(.init(date: d.value, shift: a.shift?.rawValue))
                     d = d.adding(days: 1)
                 }
             }

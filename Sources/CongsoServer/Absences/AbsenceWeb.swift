@@ -34,7 +34,7 @@ enum AbsenceWeb {
         let rows = paged.items.map { a in
             let from = LocalDate(a.fromDate)?.vietnamese ?? a.fromDate, to = LocalDate(a.toDate)?.vietnamese ?? a.toDate
             return Row(id: a.id!.uuidString, name: names[a.staffID] ?? "", period: from == to ? from : "\(from) – \(to)",
-                       shift: a.shift.map { req.t("shift." + $0) } ?? req.t("absences_whole_day"), reason: a.reason)
+                       shift: a.shift.map { req.t("shift." + $0.rawValue) } ?? req.t("absences_whole_day"), reason: a.reason)
         }
         let forOthers = actor.has(.planRosters)
         var people: [FormOption] = []

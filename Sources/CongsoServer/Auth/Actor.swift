@@ -26,7 +26,7 @@ struct Actor: Sendable {
             // A scoped user whose org has vanished gets no scope, hence no access.
             scope = try await Organization.find(orgID, on: db).map { OrgPath($0.path) }
         }
-        return Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.userRole,
+        return Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.role,
                      orgID: user.orgID, scope: scope, via: via, staffID: user.staffID)
     }
 

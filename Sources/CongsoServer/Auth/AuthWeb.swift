@@ -83,14 +83,14 @@ enum AuthWeb {
             for status in StaffStatus.allCases {
                 let n = try await StaffMember.query(on: req.db)
                     .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
-                    .filter(Organization.self, \.$path =~ prefix).filter(\.$status == status.rawValue).count()
+                    .filter(Organization.self, \.$path =~ prefix).filter(\.$status == status).count()
                 staffCount += n
                 byStatus.append(StatusCount(label: req.t("status." + status.rawValue), count: n, key: status.rawValue))
             }
         }
         var myTasks = 0, myOverdue = 0
         if let me = actor.staffID {
-            let open = TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)
+            let open = TaskStatus.allCases.filter(\.isOpen)
             myTasks = try await WorkTask.query(on: req.db).filter(\.$assigneeStaffID == me).filter(\.$status ~~ open).count()
             myOverdue = try await WorkTask.query(on: req.db).filter(\.$assigneeStaffID == me).filter(\.$status ~~ open)
                 .filter(\.$deadline < LocalDate.of(Date()).value).count()

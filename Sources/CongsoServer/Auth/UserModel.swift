@@ -10,7 +10,7 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "email") var email: String
     @Field(key: "display_name") var displayName: String
     @Field(key: "password_hash") var passwordHash: String
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: Role
     @OptionalField(key: "org_id") var orgID: UUID?
     @OptionalField(key: "staff_id") var staffID: UUID?
     @Field(key: "active") var active: Bool
@@ -24,16 +24,15 @@ final class User: Model, @unchecked Sendable {
         self.email = email
         self.displayName = displayName
         self.passwordHash = passwordHash
-        self.role = role.rawValue
+        self.role = role
         self.orgID = orgID
         self.staffID = staffID
         self.active = true
     }
 
-    var userRole: Role { Role(rawValue: role) ?? .staff }
 
     var auditSnapshot: [String: String] {
-        ["email": email, "displayName": displayName, "role": role, "orgID": orgID?.uuidString ?? "",
+        ["email": email, "displayName": displayName, "role": role.rawValue, "orgID": orgID?.uuidString ?? "",
          "staffID": staffID?.uuidString ?? "", "active": String(active)]
     }
 }

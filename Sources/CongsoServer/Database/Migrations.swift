@@ -29,6 +29,7 @@ enum Migrations {
             CreateWeeklyPlans(),
             UniqueOnSiteRequests(),
             AddTaskOverdueReminderDay(),
+            AddTaskEventFields(),
         ]
     }
 }

@@ -36,29 +36,29 @@ enum DemoWork {
                 t.assignerUserID = head.id
                 t.assignerLabel = head.displayName
                 let priority: TaskPriority = i % 4 == 0 ? .high : (i == 1 ? .urgent : .normal)
-                t.priority = priority.rawValue
+                t.priority = priority
                 t.priorityRank = priority.rank
                 t.searchText = VietnameseText.searchable(title)
                 switch i % 3 {
                 case 0 where t.assigneeStaffID != nil:
                     // Finished, mostly on time.
                     t.deadline = today.adding(days: -(i + 1)).value
-                    t.status = TaskStatus.done.rawValue
+                    t.status = .done
                     t.progress = 100
                     t.doneAt = today.adding(days: -(i + 2)).start.addingTimeInterval(15 * 3600)
                     t.doneOnTime = i != 6
                 case 1 where t.assigneeStaffID != nil:
                     t.deadline = today.adding(days: i).value
-                    t.status = TaskStatus.inProgress.rawValue
+                    t.status = .inProgress
                     t.progress = 20 * (i % 4 + 1)
                 default:
                     t.deadline = today.adding(days: i + 2).value
-                    t.status = TaskStatus.new.rawValue
+                    t.status = .new
                     t.progress = 0
                 }
                 try await t.create(on: db)
                 let created = TaskEvent()
-                created.id = UUID(); created.taskID = t.id!; created.kind = "created"; created.actorLabel = head.email
+                created.id = UUID(); created.taskID = t.id!; created.kind = .created; created.actorLabel = head.email
                 created.actorName = head.displayName; created.text = ""
                 created.detail = t.assigneeStaffID.flatMap { id in people.first { $0.id == id }?.fullName } ?? ""
                 try await created.create(on: db)

@@ -21,7 +21,7 @@ enum PolicyService {
     }
 
     static func overrides(on date: LocalDate, db: any Database) async throws -> [CapException] {
-        try await CapException.query(on: db).filter(\.$status == CapException.Status.approved.rawValue)
+        try await CapException.query(on: db).filter(\.$status == .approved)
             .filter(\.$validFrom <= date.value).filter(\.$validUntil >= date.value).all()
     }
 

@@ -7,7 +7,7 @@ import Vapor
 enum NotificationService {
     /// Active users with one of `roles` whose subtree covers `path`.
     static func usersCovering(_ path: OrgPath, roles: [Role], on db: any Database) async throws -> [User] {
-        let users = try await User.query(on: db).filter(\.$role ~~ roles.map(\.rawValue)).filter(\.$active == true).all()
+        let users = try await User.query(on: db).filter(\.$role ~~ roles).filter(\.$active == true).all()
         let orgIDs = Set(users.compactMap(\.orgID))
         var paths: [UUID: OrgPath] = [:]
         if !orgIDs.isEmpty {

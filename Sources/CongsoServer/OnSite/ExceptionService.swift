@@ -36,7 +36,7 @@ enum ExceptionService {
         ex.justification = justification
         ex.validFrom = from.value
         ex.validUntil = until.value
-        ex.status = CapException.Status.submitted.rawValue
+        ex.status = .submitted
         ex.filedBy = actor.userID ?? UUID()
         ex.homeAffairsOpinion = ""
         ex.decisionComment = ""
@@ -62,8 +62,8 @@ enum ExceptionService {
         guard actor.has(.fileExceptions) || actor.has(.reviewExceptions) || actor.has(.decideExceptions) else { throw AppError.forbidden }
         let query = CapException.query(on: db).filter(\.$orgPath =~ actor.visiblePrefix)
         if let s = status, !s.isEmpty {
-            guard CapException.Status(rawValue: s) != nil else { throw AppError.invalid("exception.status_invalid", s) }
-            query.filter(\.$status == s)
+            guard let wanted = CapException.Status(rawValue: s) else { throw AppError.invalid("exception.status_invalid", s) }
+            query.filter(\.$status == wanted)
         }
         let total = try await query.count()
         let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
@@ -73,17 +73,17 @@ enum ExceptionService {
     /// Home Affairs adds its opinion and forwards to the steering committee.
     static func forward(_ ex: CapException, opinion: String, actor: Actor, on db: any Database) async throws -> CapException {
         try actor.require(.reviewExceptions, on: OrgPath(ex.orgPath))
-        guard ex.status == CapException.Status.submitted.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+        guard ex.status == .submitted else { throw AppError.conflict("exception.wrong_step", ex.status.rawValue) }
         let text = VietnameseText.normalize(opinion)
         guard !text.isEmpty else { throw AppError.invalid("exception.opinion_missing", "") }
         let deciders = try await NotificationService.usersCovering(OrgPath(ex.orgPath), roles: [.steering], on: db)
         let name = try await Organization.find(ex.orgID, on: db)?.name ?? ""
         return try await db.writeTransaction { tx in
             guard let ex = try await CapException.lockedForUpdate(ex.id!, on: tx) else { throw AppError.notFound("") }
-            guard ex.status == CapException.Status.submitted.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+            guard ex.status == .submitted else { throw AppError.conflict("exception.wrong_step", ex.status.rawValue) }
             let before = ex.auditSnapshot
             ex.homeAffairsOpinion = text
-            ex.status = CapException.Status.forwarded.rawValue
+            ex.status = .forwarded
             ex.forwardedBy = actor.label
             ex.forwardedAt = Date()
             try await ex.save(on: tx)
@@ -98,14 +98,14 @@ enum ExceptionService {
     /// The steering committee approves (the override applies at once) or rejects.
     static func decide(_ ex: CapException, approve: Bool, comment: String, actor: Actor, on db: any Database) async throws -> CapException {
         try actor.require(.decideExceptions, on: OrgPath(ex.orgPath))
-        guard ex.status == CapException.Status.forwarded.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+        guard ex.status == .forwarded else { throw AppError.conflict("exception.wrong_step", ex.status.rawValue) }
         let heads = try await NotificationService.usersCovering(OrgPath(ex.orgPath), roles: [.head, .unitLead, .homeAffairs], on: db)
         let name = try await Organization.find(ex.orgID, on: db)?.name ?? ""
         return try await db.writeTransaction { tx in
             guard let ex = try await CapException.lockedForUpdate(ex.id!, on: tx) else { throw AppError.notFound("") }
-            guard ex.status == CapException.Status.forwarded.rawValue else { throw AppError.conflict("exception.wrong_step", ex.status) }
+            guard ex.status == .forwarded else { throw AppError.conflict("exception.wrong_step", ex.status.rawValue) }
             let before = ex.auditSnapshot
-            ex.status = (approve ? CapException.Status.approved : .rejected).rawValue
+            ex.status = approve ? .approved : .rejected
             ex.decidedBy = actor.label
             ex.decidedAt = Date()
             ex.decisionComment = VietnameseText.normalize(comment)

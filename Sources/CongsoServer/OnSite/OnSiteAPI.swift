@@ -8,11 +8,11 @@ struct OnSiteRequestDTO: Content {
     let staffName: String?
     let orgId: UUID
     let date: String
-    let shift: String
-    let reason: String
+    let shift: Shift
+    let reason: ExemptionReason
     let justification: String
     let test: TestResult?
-    let status: String
+    let status: OnSiteRequest.Status
     let decidedBy: String?
     let decidedAt: Date?
     let decisionComment: String
@@ -57,7 +57,7 @@ struct PresenceDTO: Content {
     let staffName: String?
     let orgId: UUID
     let date: String
-    let shift: String
+    let shift: Shift
     let checkedInAt: Date
     let checkedOutAt: Date?
 }
@@ -92,7 +92,7 @@ struct ExceptionDTO: Content {
     let justification: String
     let validFrom: String
     let validUntil: String
-    let status: String
+    let status: CapException.Status
     let homeAffairsOpinion: String
     let forwardedBy: String?
     let decidedBy: String?

@@ -11,13 +11,13 @@ final class OnSiteRequest: Model, @unchecked Sendable {
     @Field(key: "org_id") var orgID: UUID
     @Field(key: "org_path") var orgPath: String
     @Field(key: "date") var date: String
-    @Field(key: "shift") var shift: String
-    @Field(key: "reason") var reason: String
+    @Field(key: "shift") var shift: Shift
+    @Field(key: "reason") var reason: ExemptionReason
     @Field(key: "justification") var justification: String
     @OptionalField(key: "test_taken_on") var testTakenOn: String?
     @OptionalField(key: "test_kind") var testKind: String?
     @OptionalField(key: "test_outcome") var testOutcome: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "requested_by") var requestedBy: UUID?
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
@@ -26,7 +26,7 @@ final class OnSiteRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String, CaseIterable {
+    enum Status: String, Codable, CaseIterable, Sendable {
         case pending, approved, rejected
         /// Set aside without a decision: a duplicate found when the unique index came in.
         case withdrawn
@@ -42,9 +42,9 @@ final class OnSiteRequest: Model, @unchecked Sendable {
     }
 
     var auditSnapshot: [String: String] {
-        ["staffID": staffID.uuidString, "orgID": orgID.uuidString, "date": date, "shift": shift, "reason": reason,
+        ["staffID": staffID.uuidString, "orgID": orgID.uuidString, "date": date, "shift": shift.rawValue, "reason": reason.rawValue,
          "justification": justification, "test": [testTakenOn, testKind, testOutcome].compactMap { $0 }.joined(separator: " "),
-         "status": status, "decisionComment": decisionComment]
+         "status": status.rawValue, "decisionComment": decisionComment]
     }
 }
 
@@ -57,13 +57,13 @@ final class OnSiteSlot: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "org_id") var orgID: UUID
     @Field(key: "date") var date: String
-    @Field(key: "shift") var shift: String
+    @Field(key: "shift") var shift: Shift
     @Field(key: "slot") var slot: Int
     @Field(key: "request_id") var requestID: UUID
 
     init() {}
 
-    init(orgID: UUID, date: String, shift: String, slot: Int, requestID: UUID) {
+    init(orgID: UUID, date: String, shift: Shift, slot: Int, requestID: UUID) {
         id = UUID()
         self.orgID = orgID
         self.date = date
@@ -82,7 +82,7 @@ final class PresenceEntry: Model, @unchecked Sendable {
     @Field(key: "org_id") var orgID: UUID
     @Field(key: "org_path") var orgPath: String
     @Field(key: "date") var date: String
-    @Field(key: "shift") var shift: String
+    @Field(key: "shift") var shift: Shift
     @Field(key: "checked_in_at") var checkedInAt: Date
     @OptionalField(key: "checked_out_at") var checkedOutAt: Date?
 
@@ -100,7 +100,7 @@ final class CapException: Model, @unchecked Sendable {
     @Field(key: "justification") var justification: String
     @Field(key: "valid_from") var validFrom: String
     @Field(key: "valid_until") var validUntil: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "filed_by") var filedBy: UUID
     @Field(key: "home_affairs_opinion") var homeAffairsOpinion: String
     @OptionalField(key: "forwarded_by") var forwardedBy: String?
@@ -112,16 +112,16 @@ final class CapException: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String, CaseIterable { case submitted, forwarded, approved, rejected }
+    enum Status: String, Codable, CaseIterable, Sendable { case submitted, forwarded, approved, rejected }
 
     var auditSnapshot: [String: String] {
         ["orgID": orgID.uuidString, "requestedMax": String(requestedMax), "justification": justification,
-         "validFrom": validFrom, "validUntil": validUntil, "status": status, "homeAffairsOpinion": homeAffairsOpinion,
+         "validFrom": validFrom, "validUntil": validUntil, "status": status.rawValue, "homeAffairsOpinion": homeAffairsOpinion,
          "decisionComment": decisionComment]
     }
 
     var override: CapOverride? {
-        guard status == Status.approved.rawValue, let from = LocalDate(validFrom), let until = LocalDate(validUntil) else { return nil }
+        guard status == .approved, let from = LocalDate(validFrom), let until = LocalDate(validUntil) else { return nil }
         return CapOverride(id: id!.uuidString, unit: OrgPath(orgPath), maxOnSite: requestedMax, from: from, until: until)
     }
 }

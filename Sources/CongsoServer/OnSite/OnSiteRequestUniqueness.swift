@@ -1,3 +1,4 @@
+import CongsoCore
 import Fluent
 import SQLKit
 import Vapor
@@ -12,7 +13,7 @@ struct UniqueOnSiteRequests: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         let sql = try database.sql
-        let live = OnSiteRequest.Status.live.map(\.rawValue)
+        let live = OnSiteRequest.Status.live
         try await database.writeTransaction { tx in
             let tsql = try tx.sql
             let keys = try await tsql.raw("""
@@ -23,14 +24,14 @@ struct UniqueOnSiteRequests: AsyncMigration {
             for key in keys {
                 let staffID = try key.decode(column: "staff_id", as: UUID.self)
                 let date = try key.decode(column: "date", as: String.self)
-                let shift = try key.decode(column: "shift", as: String.self)
+                guard let shift = Shift(rawValue: try key.decode(column: "shift", as: String.self)) else { continue }
                 let rows = try await OnSiteRequest.query(on: tx).filter(\.$staffID == staffID).filter(\.$date == date)
                     .filter(\.$shift == shift).filter(\.$status ~~ live).all()
                 let keep = Self.survivor(of: rows)
                 for r in rows where r.id != keep.id {
                     let before = r.auditSnapshot
                     try await OnSiteSlot.query(on: tx).filter(\.$requestID == r.id!).delete()
-                    r.status = OnSiteRequest.Status.withdrawn.rawValue
+                    r.status = .withdrawn
                     r.decidedBy = actor.label
                     r.decidedAt = Date()
                     r.decisionComment = "Trùng với yêu cầu \(keep.id!.uuidString.prefix(8)) cùng ngày và ca"
@@ -55,7 +56,7 @@ struct UniqueOnSiteRequests: AsyncMigration {
     /// The request that stays: an approved one (it holds a place), else the earliest filed.
     static func survivor(of rows: [OnSiteRequest]) -> OnSiteRequest {
         rows.min { a, b in
-            let (aa, ba) = (a.status == OnSiteRequest.Status.approved.rawValue, b.status == OnSiteRequest.Status.approved.rawValue)
+            let (aa, ba) = (a.status == .approved, b.status == .approved)
             if aa != ba { return aa }
             let (at, bt) = (a.createdAt ?? .distantFuture, b.createdAt ?? .distantFuture)
             return at != bt ? at < bt : a.id!.uuidString < b.id!.uuidString

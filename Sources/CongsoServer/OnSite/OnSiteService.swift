@@ -39,7 +39,7 @@ enum OnSiteService {
         let prepared = checked
         let person = prepared[0].1
         let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
-        let live = OnSiteRequest.Status.live.map(\.rawValue)
+        let live = OnSiteRequest.Status.live
         // Two requests racing past the read below meet the unique index; the loser is told
         // the same as someone who asked twice in turn.
         return try await DatabaseFailure.duplicate(as: { try await duplicateRefusal(prepared.map(\.0), on: db) }) {
@@ -56,7 +56,7 @@ enum OnSiteService {
                                               orgPath: request.orgPath, summary: "\(person.fullName) \(request.date) \(request.shift)",
                                               after: request.auditSnapshot)
             }
-            let days = prepared.map { LocalDate($0.0.date)!.vietnamese + " (" + $0.0.shift + ")" }
+            let days = prepared.map { LocalDate($0.0.date)!.vietnamese + " (" + $0.0.shift.rawValue + ")" }
             try await NotificationService.notify(approvers.compactMap(\.id).filter { $0 != actor.userID }, kind: "notif.onsite_requested",
                                                  detail: "\(person.fullName) — \(days.prefix(4).joined(separator: ", "))\(days.count > 4 ? "…" : "")",
                                                  link: "/onsite?org=\(person.org.id!)&date=\(prepared[0].0.date)", on: tx)
@@ -69,7 +69,7 @@ enum OnSiteService {
     private static func duplicateRefusal(_ requests: [OnSiteRequest], on db: any Database) async throws -> AppError {
         for r in requests {
             let taken = try await OnSiteRequest.query(on: db).filter(\.$staffID == r.staffID).filter(\.$date == r.date)
-                .filter(\.$shift == r.shift).filter(\.$status ~~ OnSiteRequest.Status.live.map(\.rawValue)).first()
+                .filter(\.$shift == r.shift).filter(\.$status ~~ OnSiteRequest.Status.live).first()
             if taken != nil { return AppError.conflict("onsite.duplicate", LocalDate(r.date)?.vietnamese ?? r.date) }
         }
         return AppError.conflict("onsite.duplicate", LocalDate(requests[0].date)?.vietnamese ?? requests[0].date)
@@ -106,13 +106,13 @@ enum OnSiteService {
         request.orgID = person.org.id!
         request.orgPath = person.org.path
         request.date = date.value
-        request.shift = shift.rawValue
-        request.reason = reason.rawValue
+        request.shift = shift
+        request.reason = reason
         request.justification = justification
         request.testTakenOn = test?.takenOn.value
         request.testKind = test?.kind.rawValue
         request.testOutcome = test?.outcome.rawValue
-        request.status = OnSiteRequest.Status.pending.rawValue
+        request.status = .pending
         request.requestedBy = actor.userID
         request.decisionComment = ""
         return (request, person)
@@ -130,9 +130,9 @@ enum OnSiteService {
     /// the winner, so the cap holds however many approvals run at once.
     static func approve(_ request: OnSiteRequest, comment: String, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
         try actor.require(.approveOnSite, on: OrgPath(request.orgPath))
-        guard request.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", request.status) }
+        guard request.status == .pending else { throw AppError.conflict("onsite.not_pending", request.status.rawValue) }
         guard let org = try await Organization.find(request.orgID, on: db), let date = LocalDate(request.date),
-              let shift = Shift(rawValue: request.shift), let reason = ExemptionReason(rawValue: request.reason) else {
+              let shift = Shift(rawValue: request.shift.rawValue), let reason = ExemptionReason(rawValue: request.reason.rawValue) else {
             throw AppError.notFound("")
         }
         let effective = try await PolicyService.effective(for: org, on: date, db: db)
@@ -146,7 +146,7 @@ enum OnSiteService {
             do {
                 return try await db.writeTransaction { tx in
                     guard let fresh = try await OnSiteRequest.lockedForUpdate(request.id!, on: tx),
-                          fresh.status == OnSiteRequest.Status.pending.rawValue else {
+                          fresh.status == .pending else {
                         throw AppError.conflict("onsite.not_pending", "")
                     }
                     let slots = try await OnSiteSlot.query(on: tx).filter(\.$orgID == request.orgID)
@@ -158,7 +158,7 @@ enum OnSiteService {
                     // The next number after the highest: unique under racing approvals, whatever was freed before.
                     try await OnSiteSlot(orgID: request.orgID, date: request.date, shift: request.shift, slot: (slots.map(\.slot).max() ?? 0) + 1,
                                          requestID: request.id!).create(on: tx)
-                    fresh.status = OnSiteRequest.Status.approved.rawValue
+                    fresh.status = .approved
                     fresh.decidedBy = actor.label
                     fresh.decidedAt = Date()
                     fresh.decisionComment = note
@@ -182,26 +182,26 @@ enum OnSiteService {
     }
 
     /// People a published roster puts on site in this unit and shift who hold no approved request of their own there.
-    static func rosteredWithoutRequest(org: UUID, date: String, shift: String, on db: any Database) async throws -> Int {
+    static func rosteredWithoutRequest(org: UUID, date: String, shift: Shift, on db: any Database) async throws -> Int {
         let rostered = try await RosterPublishedCell.query(on: db).filter(\.$unitID == org).filter(\.$date == date)
             .filter(\.$shift == shift).all().map(\.staffID)
         guard !rostered.isEmpty else { return 0 }
         let requested = try await OnSiteRequest.query(on: db).filter(\.$orgID == org).filter(\.$date == date).filter(\.$shift == shift)
-            .filter(\.$status == OnSiteRequest.Status.approved.rawValue).all().map(\.staffID)
+            .filter(\.$status == .approved).all().map(\.staffID)
         return Set(rostered).subtracting(requested).count
     }
 
     static func reject(_ request: OnSiteRequest, comment: String, actor: Actor, on db: any Database) async throws -> OnSiteRequest {
         try actor.require(.approveOnSite, on: OrgPath(request.orgPath))
-        guard request.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", request.status) }
+        guard request.status == .pending else { throw AppError.conflict("onsite.not_pending", request.status.rawValue) }
         let note = VietnameseText.normalize(comment)
         guard !note.isEmpty else { throw AppError.invalid("onsite.comment_missing", "") }
         return try await db.writeTransaction { tx in
             // Decided by someone else meanwhile (an approval holds a place): refuse, do not overwrite.
             guard let fresh = try await OnSiteRequest.lockedForUpdate(request.id!, on: tx) else { throw AppError.notFound("") }
-            guard fresh.status == OnSiteRequest.Status.pending.rawValue else { throw AppError.conflict("onsite.not_pending", fresh.status) }
+            guard fresh.status == .pending else { throw AppError.conflict("onsite.not_pending", fresh.status.rawValue) }
             let before = fresh.auditSnapshot
-            fresh.status = OnSiteRequest.Status.rejected.rawValue
+            fresh.status = .rejected
             fresh.decidedBy = actor.label
             fresh.decidedAt = Date()
             fresh.decisionComment = note
@@ -241,8 +241,8 @@ enum OnSiteService {
         }
         if let d = filter.date { query.filter(\.$date == d.value) }
         if let s = filter.status, !s.isEmpty {
-            guard OnSiteRequest.Status(rawValue: s) != nil else { throw AppError.invalid("onsite.status_invalid", s) }
-            query.filter(\.$status == s)
+            guard let wanted = OnSiteRequest.Status(rawValue: s) else { throw AppError.invalid("onsite.status_invalid", s) }
+            query.filter(\.$status == wanted)
         }
         let total = try await query.count()
         let items = try await query.sort(\.$date, .descending).sort(\.$shift).sort(\.$createdAt)

@@ -66,10 +66,10 @@ enum OnSiteWeb {
         let names = try await OnSiteAPI.names(items.map(\.staffID), on: req.db)
         return items.map { r in
             RequestRow(id: r.id!.uuidString, name: names[r.staffID] ?? "", date: LocalDate(r.date)?.vietnamese ?? r.date,
-                       shift: req.t("shift." + r.shift), reason: req.t("reason." + r.reason), justification: r.justification,
+                       shift: req.t("shift." + r.shift.rawValue), reason: req.t("reason." + r.reason.rawValue), justification: r.justification,
                        test: r.test.map { "\(req.t("test." + $0.kind.rawValue)) \($0.takenOn.vietnamese): \(req.t("test." + $0.outcome.rawValue))" } ?? "",
-                       status: r.status, statusLabel: req.t("onsite_status." + r.status), comment: r.decisionComment,
-                       pending: r.status == OnSiteRequest.Status.pending.rawValue)
+                       status: r.status.rawValue, statusLabel: req.t("onsite_status." + r.status.rawValue), comment: r.decisionComment,
+                       pending: r.status == .pending)
         }
     }
 
@@ -119,7 +119,7 @@ enum OnSiteWeb {
                 guard let d = LocalDate(u), d >= first else { throw AppError.invalid("onsite.range_invalid", u) }
                 last = d
             }
-            let shifts = f.shift == "both" ? ["morning", "afternoon"] : [f.shift ?? ""]
+            let shifts = f.shift == "both" ? Shift.allCases.map(\.rawValue) : [f.shift ?? ""]
             var inputs: [OnSiteService.Input] = []
             var day = first
             while day <= last && inputs.count <= 62 {
@@ -280,7 +280,7 @@ enum OnSiteWeb {
         return items.map { e in
             ExceptionRow(id: e.id!.uuidString, unit: names[e.orgID] ?? "", requestedMax: e.requestedMax,
                          validFrom: LocalDate(e.validFrom)?.vietnamese ?? e.validFrom, validUntil: LocalDate(e.validUntil)?.vietnamese ?? e.validUntil,
-                         status: e.status, statusLabel: req.t("exception_status." + e.status), justification: e.justification,
+                         status: e.status.rawValue, statusLabel: req.t("exception_status." + e.status.rawValue), justification: e.justification,
                          opinion: e.homeAffairsOpinion, decision: e.decisionComment)
         }
     }
@@ -329,8 +329,8 @@ enum OnSiteWeb {
         guard let org = try await Organization.find(e.orgID, on: req.db), let from = LocalDate(e.validFrom) else { throw AppError.notFound("") }
         let summary = PolicyPresenter.summary(try await PolicyService.effective(for: org, on: max(from, LocalDate.of(Date())), db: req.db), req)
         let data = ExceptionData(row: try await exceptionRows([e], req)[0],
-                                 canForward: e.status == "submitted" && actor.may(.reviewExceptions, on: OrgPath(e.orgPath)),
-                                 canDecide: e.status == "forwarded" && actor.may(.decideExceptions, on: OrgPath(e.orgPath)), summary: summary)
+                                 canForward: e.status == .submitted && actor.may(.reviewExceptions, on: OrgPath(e.orgPath)),
+                                 canDecide: e.status == .forwarded && actor.may(.decideExceptions, on: OrgPath(e.orgPath)), summary: summary)
         return try await WebPage.render(req, "exceptions/show", title: req.t("exceptions_one"), nav: "exceptions", data: data)
     }
 

@@ -27,7 +27,7 @@ enum PresenceService {
         return try await DatabaseFailure.duplicate(as: { AppError.conflict("presence.already_in", "") }) {
           try await db.writeTransaction { tx in
             if try await PresenceEntry.query(on: tx).filter(\.$staffID == person.id!).filter(\.$date == date.value)
-                .filter(\.$shift == shift.rawValue).first() != nil {
+                .filter(\.$shift == shift).first() != nil {
                 throw AppError.conflict("presence.already_in", "")
             }
             let e = PresenceEntry()
@@ -36,7 +36,7 @@ enum PresenceService {
             e.orgID = person.org.id!
             e.orgPath = person.org.path
             e.date = date.value
-            e.shift = shift.rawValue
+            e.shift = shift
             e.checkedInAt = now
             try await e.create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "presence.check_in", entityType: "presence", entityID: e.id,
@@ -96,7 +96,7 @@ enum PresenceService {
         let entries = try await PresenceEntry.query(on: db).filter(\.$date == date.value).filter(\.$orgPath =~ prefix).all()
         guard !entries.isEmpty else { return Register(units: [], breaches: [], staff: [:]) }
         let approved = try await OnSiteRequest.query(on: db).filter(\.$date == date.value).filter(\.$orgPath =~ prefix)
-            .filter(\.$status == OnSiteRequest.Status.approved.rawValue).all()
+            .filter(\.$status == .approved).all()
         var approvedKey: [String: OnSiteRequest] = [:]
         for r in approved { approvedKey["\(r.staffID)|\(r.shift)"] = r }
         // A published roster is approval to be on site for its shifts.
@@ -119,7 +119,7 @@ enum PresenceService {
             let n = try await PolicyService.staffCount(of: org.id!, on: db)
             let cap = policy.cap(staffCount: n).value
             for shift in Shift.allCases {
-                let here = entries.filter { $0.orgID == org.id && $0.shift == shift.rawValue }
+                let here = entries.filter { $0.orgID == org.id && $0.shift == shift }
                 guard !here.isEmpty else { continue }
                 units.append(UnitShift(org: org, shift: shift, present: here, cap: cap))
                 if here.count > cap {
@@ -131,7 +131,7 @@ enum PresenceService {
                         breaches.append(Breach(kind: .noApproval, org: org, date: date.value, shift: shift.rawValue, staffID: e.staffID, count: here.count, cap: cap))
                     }
                     if policy.testRequired {
-                        let reason = request.flatMap { ExemptionReason(rawValue: $0.reason) } ?? .other
+                        let reason = request.flatMap { ExemptionReason(rawValue: $0.reason.rawValue) } ?? .other
                         let valid = (try? OnSiteRules.check(reason: reason, justification: request?.justification ?? "", test: request?.test,
                                                             date: date, shift: shift, policy: policy)) != nil
                         if request == nil || !valid {

@@ -14,7 +14,7 @@ struct OrgDTO: Content {
     let id: UUID
     let code: String
     let name: String
-    let kind: String
+    let kind: OrgKind
     let parentId: UUID?
     let head: PersonRef?
     let contact: PersonRef?

@@ -12,7 +12,7 @@ final class Organization: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "sort_key") var sortKey: String
     @Field(key: "search_text") var searchText: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: OrgKind
     @OptionalField(key: "parent_id") var parentID: UUID?
     @Field(key: "path") var path: String
     @OptionalField(key: "head_staff_id") var headStaffID: UUID?
@@ -25,7 +25,7 @@ final class Organization: Model, @unchecked Sendable {
     init(id: UUID = UUID(), code: String, name: String, kind: OrgKind, parent: Organization?) {
         self.id = id
         self.code = code
-        self.kind = kind.rawValue
+        self.kind = kind
         self.parentID = parent?.id
         self.path = (parent.map { OrgPath($0.path).child(id.uuidString) } ?? OrgPath.root(id.uuidString)).value
         setName(name)
@@ -37,12 +37,11 @@ final class Organization: Model, @unchecked Sendable {
         searchText = VietnameseText.searchable(name + " " + code)
     }
 
-    var orgKind: OrgKind { OrgKind(rawValue: kind) ?? .unit }
     var orgPath: OrgPath { OrgPath(path) }
 
     /// What the audit log keeps of an org.
     var auditSnapshot: [String: String] {
-        ["code": code, "name": name, "kind": kind, "parentID": parentID?.uuidString ?? "",
+        ["code": code, "name": name, "kind": kind.rawValue, "parentID": parentID?.uuidString ?? "",
          "path": path, "headStaffID": headStaffID?.uuidString ?? "", "contactStaffID": contactStaffID?.uuidString ?? ""]
     }
 }

@@ -36,7 +36,7 @@ enum OrgService {
         if let under { try actor.require(.readOrgs, on: under.orgPath) }
         let query = Organization.query(on: db).filter(\.$path =~ prefix)
         for term in VietnameseText.searchTerms(q ?? "") { query.filter(\.$searchText ~~ term) }
-        if let kind { query.filter(\.$kind == kind.rawValue) }
+        if let kind { query.filter(\.$kind == kind) }
         let total = try await query.count()
         let items = try await query.sort(\.$sortKey).sort(\.$code).range(page.offset..<(page.offset + page.per)).all()
         return Paged(items: items, total: total, page: page)
@@ -79,7 +79,7 @@ enum OrgService {
         guard let parent = try await Organization.find(parentID, on: db) else { throw AppError.invalid("org.parent_unknown", parentID.uuidString) }
         try actor.require(.writeOrgs, on: parent.orgPath)
         guard let kind = input.kind else { throw AppError.invalid("org.kind_invalid", "") }
-        guard parent.orgKind.mayContain(kind) else {
+        guard parent.kind.mayContain(kind) else {
             throw AppError.invalid("org.kind_not_allowed", "\(parent.kind) → \(kind.rawValue)")
         }
         let name = VietnameseText.normalize(input.name ?? "")
@@ -114,7 +114,7 @@ enum OrgService {
             guard let parent = try await Organization.find(parentID, on: db) else { throw AppError.invalid("org.parent_unknown", parentID.uuidString) }
             try actor.require(.writeOrgs, on: parent.orgPath)
             guard !org.orgPath.contains(parent.orgPath) else { throw AppError.invalid("org.move_cycle", parent.name) }
-            guard parent.orgKind.mayContain(org.orgKind) else {
+            guard parent.kind.mayContain(org.kind) else {
                 throw AppError.invalid("org.kind_not_allowed", "\(parent.kind) → \(org.kind)")
             }
             newParent = parent

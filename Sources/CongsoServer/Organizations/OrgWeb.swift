@@ -53,7 +53,7 @@ enum OrgWeb {
     }
 
     static func row(_ o: Organization, _ req: Request, children: Int = 0, staff: Int = 0) -> NodeRow {
-        NodeRow(id: o.id!.uuidString, code: o.code, name: o.name, kind: o.kind, kindLabel: req.t("kind." + o.kind),
+        NodeRow(id: o.id!.uuidString, code: o.code, name: o.name, kind: o.kind.rawValue, kindLabel: req.t("kind." + o.kind.rawValue),
                 childCount: children, staffCount: staff)
     }
 
@@ -73,9 +73,9 @@ enum OrgWeb {
         }
         let crumbs = try await OrgService.breadcrumb(of: org, actor: actor, on: req.db).dropLast().map { row($0, req) }
         let data = ShowData(
-            org: try await OrgPresenter.dtos([org], on: req.db)[0], kindLabel: req.t("kind." + org.kind), crumbs: Array(crumbs),
+            org: try await OrgPresenter.dtos([org], on: req.db)[0], kindLabel: req.t("kind." + org.kind.rawValue), crumbs: Array(crumbs),
             children: rows, hasChildren: !rows.isEmpty, staffCount: actor.has(.readStaff) ? try await OrgService.staffCount(under: org, on: req.db) : 0,
-            canEdit: actor.may(.writeOrgs, on: org.orgPath), canAddChild: actor.may(.writeOrgs, on: org.orgPath) && !org.orgKind.allowedChildren.isEmpty,
+            canEdit: actor.may(.writeOrgs, on: org.orgPath), canAddChild: actor.may(.writeOrgs, on: org.orgPath) && !org.kind.allowedChildren.isEmpty,
             canStaff: actor.has(.readStaff), q: q, results: results)
         return try await WebPage.render(req, "orgs/show", title: org.name, nav: "orgs", data: data)
     }
@@ -113,7 +113,7 @@ enum OrgWeb {
     }
 
     static func parentOptions(for org: Organization, actor: Actor, selected: String?, on db: any Database) async throws -> [FormOption] {
-        let kinds = OrgKind.allCases.filter { $0.mayContain(org.orgKind) }.map(\.rawValue)
+        let kinds = OrgKind.allCases.filter { $0.mayContain(org.kind) }
         let candidates = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix)
             .filter(\.$kind ~~ kinds).sort(\.$sortKey).limit(500).all()
         return candidates.filter { !org.orgPath.contains($0.orgPath) }
@@ -124,7 +124,7 @@ enum OrgWeb {
         let actor = try req.requireActor()
         let org = try await OrgService.find(req.parameters.get("id") ?? "", actor: actor, on: req.db)
         try actor.require(.writeOrgs, on: org.orgPath)
-        let values = FormValues(code: org.code, name: org.name, kind: org.kind, parentId: org.parentID?.uuidString,
+        let values = FormValues(code: org.code, name: org.name, kind: org.kind.rawValue, parentId: org.parentID?.uuidString,
                                 headStaffId: org.headStaffID?.uuidString, contactStaffId: org.contactStaffID?.uuidString)
         return try await editForm(req, org: org, actor: actor, values: values, error: nil)
     }
@@ -163,11 +163,11 @@ enum OrgWeb {
         let actor = try req.requireActor()
         let parent = try await OrgService.find(req.parameters.get("id") ?? "", actor: actor, on: req.db)
         try actor.require(.writeOrgs, on: parent.orgPath)
-        return try await newForm(req, parent: parent, values: FormValues(kind: parent.orgKind.allowedChildren.contains(.unit) ? "unit" : nil), error: nil)
+        return try await newForm(req, parent: parent, values: FormValues(kind: parent.kind.allowedChildren.contains(.unit) ? "unit" : nil), error: nil)
     }
 
     static func newForm(_ req: Request, parent: Organization, values: FormValues, error: String?) async throws -> Response {
-        let kinds = OrgKind.allCases.filter { parent.orgKind.mayContain($0) }
+        let kinds = OrgKind.allCases.filter { parent.kind.mayContain($0) }
             .map { FormOption(value: $0.rawValue, label: req.t("kind." + $0.rawValue), selected: $0.rawValue == values.kind) }
         let data = FormData(mode: "new", org: nil, parent: row(parent, req), kinds: kinds, parents: [], people: [],
                             values: values, error: error, canMove: false)

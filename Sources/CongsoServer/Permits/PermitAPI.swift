@@ -14,7 +14,7 @@ struct PermitDTO: Content {
     let plate: String
     let validFrom: String
     let validUntil: String
-    let status: String
+    let status: Permit.Status
     let token: String?
     let kid: String?
     let approvedBy: String?

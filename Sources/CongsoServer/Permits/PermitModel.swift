@@ -21,7 +21,7 @@ final class Permit: Model, @unchecked Sendable {
     @Field(key: "plate") var plate: String
     @Field(key: "valid_from") var validFrom: String
     @Field(key: "valid_until") var validUntil: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "token") var token: String?
     @OptionalField(key: "kid") var kid: String?
     @OptionalField(key: "requested_by") var requestedBy: String?
@@ -33,7 +33,7 @@ final class Permit: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String { case requested, approved, revoked }
+    enum Status: String, Codable, CaseIterable, Sendable { case requested, approved, revoked }
 
     var content: PermitContent {
         PermitContent(id: number, name: holderName, idNumber: idNumber, org: "", purpose: purpose, from: fromAddress, to: toAddress,
@@ -43,7 +43,7 @@ final class Permit: Model, @unchecked Sendable {
     var auditSnapshot: [String: String] {
         ["number": number, "staffID": staffID.uuidString, "holderName": holderName, "idNumber": PermitContent.mask(idNumber),
          "purpose": purpose, "from": fromAddress, "to": toAddress, "plate": plate, "validFrom": validFrom,
-         "validUntil": validUntil, "status": status, "kid": kid ?? "", "revokeReason": revokeReason]
+         "validUntil": validUntil, "status": status.rawValue, "kid": kid ?? "", "revokeReason": revokeReason]
     }
 }
 

@@ -70,7 +70,7 @@ enum PermitService {
         p.plate = try text(input.plate, "permit.plate_invalid", max: 20, optional: true).uppercased()
         p.validFrom = from.value
         p.validUntil = until.value
-        p.status = Permit.Status.requested.rawValue
+        p.status = .requested
         p.requestedBy = actor.label
         p.revokeReason = ""
         return p
@@ -87,8 +87,8 @@ enum PermitService {
         if let under { try actor.require(.readStaff, on: under.orgPath) }
         let query = Permit.query(on: db).filter(\.$orgPath =~ (under?.path ?? actor.visiblePrefix))
         if let s = status, !s.isEmpty {
-            guard Permit.Status(rawValue: s) != nil else { throw AppError.invalid("permit.status_invalid", s) }
-            query.filter(\.$status == s)
+            guard let wanted = Permit.Status(rawValue: s) else { throw AppError.invalid("permit.status_invalid", s) }
+            query.filter(\.$status == wanted)
         }
         let total = try await query.count()
         let items = try await query.sort(\.$createdAt, .descending).sort(\.$number).range(page.offset..<(page.offset + page.per)).all()
@@ -103,7 +103,7 @@ enum PermitService {
         guard permits.count == Set(ids).count else { throw AppError.notFound("") }
         for p in permits {
             try actor.require(.approvePermits, on: OrgPath(p.orgPath))
-            guard p.status == Permit.Status.requested.rawValue else { throw AppError.conflict("permit.not_requested", p.number) }
+            guard p.status == .requested else { throw AppError.conflict("permit.not_requested", p.number) }
         }
         let key = try await PermitKeys.signingKey(in: dataDirectory, on: db)
         let kid = PermitKeys.kidText(key.publicKey)
@@ -118,14 +118,14 @@ enum PermitService {
         return try await db.writeTransaction { tx in
             let fresh = try await Permit.lockedForUpdate(permits.map { $0.id! }, on: tx)
             guard fresh.count == permits.count else { throw AppError.notFound("") }
-            for p in fresh where p.status != Permit.Status.requested.rawValue { throw AppError.conflict("permit.not_requested", p.number) }
+            for p in fresh where p.status != .requested { throw AppError.conflict("permit.not_requested", p.number) }
             for p in fresh.sorted(by: { $0.number < $1.number }) {
                 let before = p.auditSnapshot
                 var content = p.content
                 content.org = names[p.orgID]?.0 ?? ""
                 p.token = try PermitCodec.issue(content, issuer: issuerPrefix + "-" + (names[p.orgID]?.1 ?? ""), at: now, key: key)
                 p.kid = kid
-                p.status = Permit.Status.approved.rawValue
+                p.status = .approved
                 p.approvedBy = actor.label
                 p.approvedAt = now
                 try await p.save(on: tx)
@@ -140,14 +140,14 @@ enum PermitService {
     static func revoke(_ p: Permit, reason: String, actor: Actor, on db: any Database) async throws -> Permit {
         try actor.require(.approvePermits)
         guard actor.may(.approvePermits, on: OrgPath(p.orgPath)) else { throw AppError.forbidden }
-        guard p.status == Permit.Status.approved.rawValue else { throw AppError.conflict("permit.not_approved", p.status) }
+        guard p.status == .approved else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
         let why = VietnameseText.normalize(reason)
         guard !why.isEmpty else { throw AppError.invalid("permit.reason_missing", "") }
         return try await db.writeTransaction { tx in
             guard let p = try await Permit.lockedForUpdate(p.id!, on: tx) else { throw AppError.notFound("") }
-            guard p.status == Permit.Status.approved.rawValue else { throw AppError.conflict("permit.not_approved", p.status) }
+            guard p.status == .approved else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
             let before = p.auditSnapshot
-            p.status = Permit.Status.revoked.rawValue
+            p.status = .revoked
             p.revokedAt = Date()
             p.revokeReason = why
             try await p.save(on: tx)
@@ -158,14 +158,14 @@ enum PermitService {
     }
 
     static func revocations(dataDirectory: String, on db: any Database) async throws -> RevocationList.Document {
-        let numbers = try await Permit.query(on: db).filter(\.$status == Permit.Status.revoked.rawValue).all(\.$number)
+        let numbers = try await Permit.query(on: db).filter(\.$status == .revoked).all(\.$number)
         return try RevocationList.sign(numbers.map(PermitCodec.idHash), at: Date(), key: try await PermitKeys.signingKey(in: dataDirectory, on: db))
     }
 
     /// Verification as a checkpoint does it, with the keys and revocations we publish.
     static func verify(_ token: String, at now: Date = Date(), on db: any Database) async throws -> Result<PermitCodec.Claims, PermitCodec.Failure> {
         let trust = JWKS.trust(try await PermitKeys.trustList(on: db))
-        let revoked = Set(try await Permit.query(on: db).filter(\.$status == Permit.Status.revoked.rawValue).all(\.$number).map(PermitCodec.idHash))
+        let revoked = Set(try await Permit.query(on: db).filter(\.$status == .revoked).all(\.$number).map(PermitCodec.idHash))
         return PermitCodec.verify(token.trimmingCharacters(in: .whitespacesAndNewlines), trust: trust, revokedIDHashes: revoked, at: now)
     }
 }

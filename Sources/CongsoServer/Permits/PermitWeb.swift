@@ -42,8 +42,8 @@ enum PermitWeb {
         return permits.map { p in
             Row(id: p.id!.uuidString, number: p.number, holder: p.holderName, idNumber: p.idNumber, position: p.position, purpose: p.purpose,
                 from: p.fromAddress, to: p.toAddress, plate: p.plate, validFrom: LocalDate(p.validFrom)?.vietnamese ?? p.validFrom,
-                validUntil: LocalDate(p.validUntil)?.vietnamese ?? p.validUntil, status: p.status, statusLabel: req.t("permit_status." + p.status),
-                requested: p.status == "requested", approved: p.status == "approved", revokeReason: p.revokeReason,
+                validUntil: LocalDate(p.validUntil)?.vietnamese ?? p.validUntil, status: p.status.rawValue, statusLabel: req.t("permit_status." + p.status.rawValue),
+                requested: p.status == .requested, approved: p.status == .approved, revokeReason: p.revokeReason,
                 org: orgs[p.orgID] ?? "", qr: withQR ? p.token.flatMap { QRCodeSVG.svg($0) } : nil)
         }
     }
@@ -163,7 +163,7 @@ enum PermitWeb {
         let actor = try req.requireActor()
         let p = try await PermitService.find(try req.idParameter(), actor: actor, on: req.db)
         let data = ShowData(row: try await rows([p], req, withQR: true)[0], token: p.token,
-                            canRevoke: p.status == "approved" && actor.may(.approvePermits, on: OrgPath(p.orgPath)))
+                            canRevoke: p.status == .approved && actor.may(.approvePermits, on: OrgPath(p.orgPath)))
         return try await WebPage.render(req, "permits/show", title: p.number, nav: "permits", data: data)
     }
 
@@ -182,7 +182,7 @@ enum PermitWeb {
     struct PrintData: Encodable { let rows: [Row]; let issuedOn: String }
 
     static func printPage(_ req: Request, _ permits: [Permit]) async throws -> Response {
-        let printable = permits.filter { $0.status == "approved" && $0.token != nil }
+        let printable = permits.filter { $0.status == .approved && $0.token != nil }
         guard !printable.isEmpty else { throw AppError.notFound("") }
         let data = PrintData(rows: try await rows(printable, req, withQR: true), issuedOn: LocalDate.of(Date()).vietnamese)
         return try await WebPage.render(req, "permits/print", title: req.t("permits_print_title"), nav: "permits", data: data)

@@ -12,13 +12,15 @@ final class WeeklyPlan: Model, @unchecked Sendable {
     @Field(key: "org_path") var orgPath: String
     /// The Monday, "yyyy-MM-dd".
     @Field(key: "week_start") var weekStart: String
-    /// "draft" or "approved".
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "approved_by") var approvedBy: String?
     @OptionalField(key: "approved_at") var approvedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    /// Members add items to a draft; the lead's approval holds the week until reopened.
+    enum Status: String, Codable, Sendable { case draft, approved }
 }
 
 final class PlanItem: Model, @unchecked Sendable {

@@ -68,11 +68,11 @@ enum PlanService {
                     let existing = try await find(org, week: week, on: tx)
                     let plan = existing ?? WeeklyPlan()
                     if let existing {
-                        guard let locked = try await WeeklyPlan.lockedForUpdate(existing.id!, on: tx), locked.status == "draft" else {
+                        guard let locked = try await WeeklyPlan.lockedForUpdate(existing.id!, on: tx), locked.status == .draft else {
                             throw AppError.conflict("plan.approved", week.vietnamese)
                         }
                     } else {
-                        plan.id = UUID(); plan.orgID = org.id!; plan.orgPath = org.path; plan.weekStart = week.value; plan.status = "draft"
+                        plan.id = UUID(); plan.orgID = org.id!; plan.orgPath = org.path; plan.weekStart = week.value; plan.status = .draft
                         try await plan.create(on: tx)
                     }
                     let item = PlanItem()
@@ -97,7 +97,7 @@ enum PlanService {
         try actor.require(.readStaff, on: OrgPath(plan.orgPath))
         try await db.writeTransaction { tx in
             // Approved meanwhile: the item stays, as the lead approved it.
-            guard let locked = try await WeeklyPlan.lockedForUpdate(plan.id!, on: tx), locked.status == "draft" else {
+            guard let locked = try await WeeklyPlan.lockedForUpdate(plan.id!, on: tx), locked.status == .draft else {
                 throw AppError.conflict("plan.approved", plan.weekStart)
             }
             try await item.delete(on: tx)
@@ -114,9 +114,9 @@ enum PlanService {
         return try await db.writeTransaction { tx in
             // Read again under a lock: an item added or a decision taken meanwhile counts.
             guard let plan = try await WeeklyPlan.lockedForUpdate(planID, on: tx) else { throw AppError.notFound(planID.uuidString) }
-            guard plan.status == (approve ? "draft" : "approved") else { throw AppError.conflict(approve ? "plan.approved" : "plan.not_approved", plan.weekStart) }
+            guard plan.status == (approve ? .draft : .approved) else { throw AppError.conflict(approve ? "plan.approved" : "plan.not_approved", plan.weekStart) }
             if approve, try await PlanItem.query(on: tx).filter(\.$planID == planID).count() == 0 { throw AppError.invalid("plan.empty", "") }
-            plan.status = approve ? "approved" : "draft"
+            plan.status = approve ? .approved : .draft
             plan.approvedBy = approve ? actor.displayName : nil
             plan.approvedAt = approve ? Date() : nil
             try await plan.save(on: tx)
@@ -147,7 +147,7 @@ enum PlanService {
         let id: UUID?
         let orgId: UUID
         let weekStart: String
-        let status: String
+        let status: WeeklyPlan.Status
         let approvedBy: String?
         let approvedAt: Date?
         let items: [ItemDTO]
@@ -155,7 +155,7 @@ enum PlanService {
 
     static func dto(_ org: Organization, week: LocalDate, on db: any Database) async throws -> PlanDTO {
         guard let plan = try await find(org, week: week, on: db) else {
-            return PlanDTO(id: nil, orgId: org.id!, weekStart: week.value, status: "draft", approvedBy: nil, approvedAt: nil, items: [])
+            return PlanDTO(id: nil, orgId: org.id!, weekStart: week.value, status: .draft, approvedBy: nil, approvedAt: nil, items: [])
         }
         let items = try await PlanItem.query(on: db).filter(\.$planID == plan.id!).sort(\.$day).sort(\.$createdAt).all()
         let tasks = Dictionary(uniqueKeysWithValues: try await WorkTask.query(on: db).filter(\.$id ~~ items.compactMap(\.taskID)).all().map { ($0.id!, $0) })
@@ -165,7 +165,7 @@ enum PlanService {
                        approvedAt: plan.approvedAt,
                        items: items.map { i in
                            ItemDTO(id: i.id!, title: i.title, day: i.day, taskId: i.taskID, taskTitle: i.taskID.flatMap { tasks[$0]?.title },
-                                   taskStatus: i.taskID.flatMap { tasks[$0]?.status }, ownerStaffId: i.ownerStaffID,
+                                   taskStatus: i.taskID.flatMap { tasks[$0]?.status.rawValue }, ownerStaffId: i.ownerStaffID,
                                    ownerName: i.ownerStaffID.flatMap { owners[$0] }, createdBy: i.createdBy)
                        })
     }

@@ -54,12 +54,12 @@ enum PlanWeb {
         let loose = plan.items.filter { $0.day == nil }.map(item)
         if !loose.isEmpty { days.insert(Day(label: req.t("plans_during_week"), items: loose, hasItems: true), at: 0) }
         let current = TaskList.week(of: LocalDate.of(Date())).0
-        let canEdit = plan.status == "draft" && week >= current
+        let canEdit = plan.status == .draft && week >= current
         var tasks: [Choice] = []
         var people: [Choice] = []
         if canEdit {
             tasks = try await WorkTask.query(on: req.db).filter(\.$orgPath =~ org.path)
-                .filter(\.$status ~~ TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)).sort(\.$deadline).limit(200).all()
+                .filter(\.$status ~~ TaskStatus.allCases.filter(\.isOpen)).sort(\.$deadline).limit(200).all()
                 .map { Choice(value: $0.id!.uuidString, label: "\($0.title) — \(LocalDate($0.deadline)?.vietnamese ?? $0.deadline)") }
             people = try await StaffMember.query(on: req.db).join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
                 .filter(Organization.self, \.$path =~ org.path).sort(\.$sortKey).limit(300).all()
@@ -69,7 +69,7 @@ enum PlanWeb {
             org: org.name, orgCode: org.code, orgs: try await OrgWeb.treeOptions(actor: actor, selected: org.code, on: req.db),
             week: week.value, weekLabel: "\(week.vietnamese) – \(week.adding(days: 6).vietnamese)",
             prevWeek: "/plans?org=\(org.code)&week=\(week.adding(days: -7).value)", nextWeek: "/plans?org=\(org.code)&week=\(week.adding(days: 7).value)",
-            planId: plan.id?.uuidString, approved: plan.status == "approved",
+            planId: plan.id?.uuidString, approved: plan.status == .approved,
             approvedBy: plan.approvedBy.map { "\($0) · \(DisplayDate.format(plan.approvedAt))" },
             days: days, hasItems: !plan.items.isEmpty, canEdit: canEdit,
             canApprove: actor.may(.assignTasks, on: org.orgPath) && plan.id != nil,

@@ -72,8 +72,8 @@ enum RatingService {
             let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
             // Tasks due this month: finished ones, and open ones whose deadline has passed.
             for t in try await WorkTask.query(on: db).filter(\.$assigneeStaffID ~~ part)
-                .filter(\.$deadline >= first.value).filter(\.$deadline <= last.value).filter(\.$status != TaskStatus.cancelled.rawValue).all() {
-                let status = t.taskStatus
+                .filter(\.$deadline >= first.value).filter(\.$deadline <= last.value).filter(\.$status != .cancelled).all() {
+                let status = t.status
                 guard status == .done || t.deadline < today.value else { continue }
                 out[t.assigneeStaffID!]!.tasksDue += 1
                 if t.doneOnTime == true { out[t.assigneeStaffID!]!.tasksOnTime += 1 }

@@ -57,7 +57,7 @@ enum ReportRates {
         return try rows.map { r in
             let path = try r.joined(Organization.self).path
             return Person(id: r.id!, name: r.fullName, sortKey: r.sortKey, orgID: r.$org.id, path: path,
-                          available: r.status != StaffStatus.onLeave.rawValue && !absent.contains(r.id!))
+                          available: r.status != .onLeave && !absent.contains(r.id!))
         }
     }
 

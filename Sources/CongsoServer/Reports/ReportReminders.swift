@@ -14,7 +14,7 @@ enum ReportReminders {
             .join(StaffMember.self, on: \User.$staffID == \StaffMember.$id)
             .join(Organization.self, on: \StaffMember.$org.$id == \Organization.$id)
             .filter(Organization.self, \.$path =~ path)
-            .filter(StaffMember.self, \.$status != StaffStatus.onLeave.rawValue)
+            .filter(StaffMember.self, \.$status != .onLeave)
             .all()
         return try rows.compactMap { u in
             let p = try u.joined(Organization.self).path

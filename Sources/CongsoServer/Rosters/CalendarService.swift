@@ -16,15 +16,15 @@ enum CalendarService {
     static func entries(staffID: UUID, from: LocalDate, days: Int = 62, on db: any Database) async throws -> [Entry] {
         let cells = try await RosterService.schedule(staffID: staffID, from: from, days: days, on: db)
         let requests = try await OnSiteRequest.query(on: db).filter(\.$staffID == staffID)
-            .filter(\.$status == OnSiteRequest.Status.approved.rawValue)
+            .filter(\.$status == .approved)
             .filter(\.$date >= from.value).filter(\.$date <= from.adding(days: days).value).all()
         var seen = Set<String>()
         var out: [Entry] = []
-        for c in cells where seen.insert(c.date + c.shift).inserted {
-            out.append(Entry(id: c.id!, date: c.date, shift: Shift(rawValue: c.shift) ?? .morning, unitID: c.unitID, source: "roster"))
+        for c in cells where seen.insert(c.date + c.shift.rawValue).inserted {
+            out.append(Entry(id: c.id!, date: c.date, shift: Shift(rawValue: c.shift.rawValue) ?? .morning, unitID: c.unitID, source: "roster"))
         }
-        for r in requests where seen.insert(r.date + r.shift).inserted {
-            out.append(Entry(id: r.id!, date: r.date, shift: Shift(rawValue: r.shift) ?? .morning, unitID: r.orgID, source: "request"))
+        for r in requests where seen.insert(r.date + r.shift.rawValue).inserted {
+            out.append(Entry(id: r.id!, date: r.date, shift: Shift(rawValue: r.shift.rawValue) ?? .morning, unitID: r.orgID, source: "request"))
         }
         return out.sorted { ($0.date, $0.shift == .morning ? 0 : 1) < ($1.date, $1.shift == .morning ? 0 : 1) }
     }

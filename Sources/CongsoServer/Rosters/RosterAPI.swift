@@ -3,13 +3,13 @@ import Fluent
 import Vapor
 
 struct RosterDTO: Content {
-    struct Cell: Content { let staffId: UUID; let unitId: UUID; let date: String; let shift: String }
+    struct Cell: Content { let staffId: UUID; let unitId: UUID; let date: String; let shift: Shift }
     let id: UUID
     let orgId: UUID
     let start: String
     let end: String
     let days: Int
-    let status: String
+    let status: Roster.Status
     let version: Int
     let unpublishedChanges: Bool
     let units: [RosterReport.Unit]

@@ -12,7 +12,7 @@ final class Roster: Model, @unchecked Sendable {
     @Field(key: "org_path") var orgPath: String
     @Field(key: "start_date") var startDate: String
     @Field(key: "days") var days: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     /// How many times it has been published.
     @Field(key: "version") var version: Int
     /// The draft differs from what was last published.
@@ -26,12 +26,12 @@ final class Roster: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String { case draft, published }
+    enum Status: String, Codable, Sendable { case draft, published }
 
     var endDate: String { LocalDate(startDate)!.adding(days: days - 1).value }
 
     var auditSnapshot: [String: String] {
-        ["orgID": orgID.uuidString, "start": startDate, "days": String(days), "status": status, "version": String(version)]
+        ["orgID": orgID.uuidString, "start": startDate, "days": String(days), "status": status.rawValue, "version": String(version)]
     }
 }
 
@@ -55,11 +55,11 @@ final class RosterCell: Model, @unchecked Sendable {
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "unit_path") var unitPath: String
     @Field(key: "date") var date: String
-    @Field(key: "shift") var shift: String
+    @Field(key: "shift") var shift: Shift
 
     init() {}
 
-    init(rosterID: UUID, staffID: UUID, unitID: UUID, unitPath: String, date: String, shift: String) {
+    init(rosterID: UUID, staffID: UUID, unitID: UUID, unitPath: String, date: String, shift: Shift) {
         id = UUID()
         self.rosterID = rosterID; self.staffID = staffID; self.unitID = unitID; self.unitPath = unitPath
         self.date = date; self.shift = shift
@@ -78,7 +78,7 @@ final class RosterPublishedCell: Model, @unchecked Sendable {
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "unit_path") var unitPath: String
     @Field(key: "date") var date: String
-    @Field(key: "shift") var shift: String
+    @Field(key: "shift") var shift: Shift
 
     init() {}
 

@@ -37,7 +37,7 @@ enum RosterService {
         var demand: [UUID: Int] = [:]
         var minimum: [UUID: Int] = [:]
         let end = start.adding(days: days - 1)
-        let exceptions = try await CapException.query(on: db).filter(\.$status == CapException.Status.approved.rawValue)
+        let exceptions = try await CapException.query(on: db).filter(\.$status == .approved)
             .filter(\.$validFrom <= end.value).filter(\.$validUntil >= start.value).all()
         for d in 0..<days {
             let date = start.adding(days: d)
@@ -52,7 +52,7 @@ enum RosterService {
         }
         // People on leave or isolating cannot come at all: they stay out of the roster (and out of
         // its spread), though they still count in the headcount the cap is a share of.
-        func away(_ p: StaffMember) -> Bool { p.status == StaffStatus.onLeave.rawValue || p.status == StaffStatus.isolating.rawValue }
+        func away(_ p: StaffMember) -> Bool { p.status == .onLeave || p.status == .isolating }
         let present = people.filter { !away($0) }
         var available: [UUID: Int] = [:]
         for p in present { available[p.$org.id, default: 0] += 1 }
@@ -70,10 +70,10 @@ enum RosterService {
         }
         // Who must be on site: approved requests in the period.
         let approved = try await OnSiteRequest.query(on: db).filter(\.$orgPath =~ org.path)
-            .filter(\.$status == OnSiteRequest.Status.approved.rawValue)
+            .filter(\.$status == .approved)
             .filter(\.$date >= start.value).filter(\.$date <= end.value).all()
         var must: [UUID: [RosterInput.When]] = [:]
-        for r in approved { must[r.staffID, default: []].append(.init(date: r.date, shift: r.shift)) }
+        for r in approved { must[r.staffID, default: []].append(.init(date: r.date, shift: r.shift.rawValue)) }
         let absent = try await AbsenceService.unavailable(staff: present.compactMap(\.id), start: start, end: end, on: db)
         let staff = present.map { p in
             let skills = p.skills.split(separator: ";").map { VietnameseText.fold(String($0)) }
@@ -110,7 +110,7 @@ enum RosterService {
         roster.orgPath = org.path
         roster.startDate = start.value
         roster.days = days
-        roster.status = Roster.Status.draft.rawValue
+        roster.status = .draft
         roster.version = 0
         roster.dirty = true
         roster.problem = String(decoding: try JSONEncoder().encode(problemInput), as: UTF8.self)
@@ -124,7 +124,7 @@ enum RosterService {
                 for slot in 0..<(days * shifts.count) where unit.onSite[p * days * shifts.count + slot] {
                     cells.append(RosterCell(rosterID: roster.id!, staffID: UUID(uuidString: staffID)!, unitID: unitID,
                                             unitPath: paths[unitID] ?? org.path, date: solution.dates[slot / shifts.count],
-                                            shift: shifts[slot % shifts.count]))
+                                            shift: Shift.allCases[slot % shifts.count]))
                 }
             }
         }
@@ -201,7 +201,7 @@ enum RosterService {
         let checked = try RosterProblem(input)
         let keep = Set(input.staff.map(\.id))
         let doc = RosterDocument(assignments: cells.filter { keep.contains($0.staffID.uuidString) }
-                                    .map { .init(staff: $0.staffID.uuidString, date: $0.date, shift: $0.shift) },
+                                    .map { .init(staff: $0.staffID.uuidString, date: $0.date, shift: $0.shift.rawValue) },
                                  cohorts: cohorts)
         return RosterChecker.check(checked, doc)
     }
@@ -220,7 +220,7 @@ enum RosterService {
         guard let date = input.date.flatMap(LocalDate.init), date.value >= roster.startDate, date.value <= roster.endDate else {
             throw AppError.invalid("date_invalid", input.date ?? "")
         }
-        guard let shift = input.shift, shifts.contains(shift) else { throw AppError.invalid("onsite.shift_invalid", input.shift ?? "") }
+        guard let shift = input.shift.flatMap(Shift.init(rawValue:)) else { throw AppError.invalid("onsite.shift_invalid", input.shift ?? "") }
         guard let outID = input.out, let inID = input.in, outID != inID else { throw AppError.invalid("roster.swap_people", "") }
         let all = try await cells(roster, on: db)
         guard let leaving = all.first(where: { $0.staffID == outID && $0.date == date.value && $0.shift == shift }) else {
@@ -263,8 +263,8 @@ enum RosterService {
             try await roster.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "roster.edit", entityType: "roster", entityID: roster.id,
                                           orgPath: leaving.unitPath, summary: "\(date.value) \(shift): \(outName) → \(inName)",
-                                          before: ["staff": outID.uuidString, "date": date.value, "shift": shift],
-                                          after: ["staff": inID.uuidString, "date": date.value, "shift": shift])
+                                          before: ["staff": outID.uuidString, "date": date.value, "shift": shift.rawValue],
+                                          after: ["staff": inID.uuidString, "date": date.value, "shift": shift.rawValue])
         }
         return arriving
     }
@@ -274,7 +274,7 @@ enum RosterService {
         var parts: [String] = []
         if let s = v.staff, let id = UUID(uuidString: s), let p = try await StaffMember.find(id, on: db) { parts.append(p.fullName) }
         if let d = v.date.flatMap(LocalDate.init) { parts.append(d.vietnamese) }
-        if let s = v.shift { parts.append(s == "morning" ? "sáng/morning" : "chiều/afternoon") }
+        if let s = v.shift { parts.append(s == Shift.morning.rawValue ? "sáng/morning" : "chiều/afternoon") }
         if let c = v.count, let l = v.limit { parts.append("\(c)/\(l)") }
         if let d = v.detail { parts.append(d) }
         return parts.joined(separator: ", ")
@@ -319,7 +319,7 @@ enum RosterService {
         if let first = report.violations.first {
             throw AppError.conflict("roster.rule." + first.code.rawValue, "\(report.violations.count): " + (try await describe(first, on: db)))
         }
-        guard roster.dirty || roster.status != Roster.Status.published.rawValue else { throw AppError.conflict("roster.nothing_new", "") }
+        guard roster.dirty || roster.status != .published else { throw AppError.conflict("roster.nothing_new", "") }
         let changed = Set(try await changes(roster, draft: draft, on: db).map(\.staffID))
         let users = try await User.query(on: db).filter(\.$staffID ~~ Array(changed)).all()
         let firstTime = roster.version == 0
@@ -330,7 +330,7 @@ enum RosterService {
             for chunk in stride(from: 0, to: published.count, by: 500) {
                 try await published[chunk..<min(chunk + 500, published.count)].create(on: tx)
             }
-            roster.status = Roster.Status.published.rawValue
+            roster.status = .published
             roster.version += 1
             roster.dirty = false
             roster.publishedAt = Date()

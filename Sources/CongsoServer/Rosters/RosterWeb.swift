@@ -51,8 +51,8 @@ enum RosterWeb {
         let paged = try await RosterService.list(under: nil, actor: actor, page: page, on: req.db)
         let names = try await OrgService.names(paged.items.map(\.orgID), withParent: true, on: req.db)
         let rows = paged.items.map { r in
-            Row(id: r.id!.uuidString, org: names[r.orgID] ?? "", period: period(r), status: r.status,
-                statusLabel: req.t("roster_status." + r.status), version: r.version, dirty: r.dirty && r.version > 0, createdBy: r.createdBy)
+            Row(id: r.id!.uuidString, org: names[r.orgID] ?? "", period: period(r), status: r.status.rawValue,
+                statusLabel: req.t("roster_status." + r.status.rawValue), version: r.version, dirty: r.dirty && r.version > 0, createdBy: r.createdBy)
         }
         var orgs: [FormOption] = []
         let canPlan = actor.has(.planRosters)
@@ -222,9 +222,9 @@ enum RosterWeb {
         }
         let orgName = try await OrgService.names([roster.orgID], withParent: true, on: req.db)[roster.orgID] ?? ""
         let changes = try await changeRows(roster, cells: cells, req)
-        let data = ShowData(id: roster.id!.uuidString, org: orgName, period: period(roster), status: roster.status,
-                            statusLabel: req.t("roster_status." + roster.status), version: roster.version, dirty: roster.dirty && roster.version > 0,
-                            published: roster.status == Roster.Status.published.rawValue,
+        let data = ShowData(id: roster.id!.uuidString, org: orgName, period: period(roster), status: roster.status.rawValue,
+                            statusLabel: req.t("roster_status." + roster.status.rawValue), version: roster.version, dirty: roster.dirty && roster.version > 0,
+                            published: roster.status == .published,
                             canPlan: actor.may(.planRosters, on: OrgPath(roster.orgPath)), units: units, manyUnits: units.count > 1,
                             unit: chosen.flatMap { unitNames[$0] } ?? "", unitID: chosen?.uuidString ?? "", spread: spread, optimal: optimal,
                             demand: demand, days: days, columns: columns, rows: rows, hasRows: !rows.isEmpty,
@@ -265,7 +265,7 @@ enum RosterWeb {
         let cells = try await RosterService.cells(roster, on: req.db).filter { $0.unitID == unitID }
         var counts: [UUID: Int] = [:]
         for c in cells { counts[c.staffID, default: 0] += 1 }
-        let here = Set(cells.filter { $0.date == date.value && $0.shift == shift.rawValue }.map(\.staffID))
+        let here = Set(cells.filter { $0.date == date.value && $0.shift == shift }.map(\.staffID))
         let staff = problem.staff.filter { $0.unit == unitID.uuidString }
         let people = try await StaffMember.query(on: req.db).filter(\.$id ~~ staff.compactMap { UUID(uuidString: $0.id) }).sort(\.$sortKey).all()
         func away(_ s: RosterInput.Staff?) -> Bool {

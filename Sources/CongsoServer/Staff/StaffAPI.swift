@@ -12,7 +12,7 @@ struct StaffDTO: Content {
     let phone: String
     let email: String
     let skills: [String]
-    let status: String
+    let status: StaffStatus
 
     init(_ s: StaffMember) {
         id = s.id!

@@ -14,7 +14,7 @@ final class StaffMember: Model, @unchecked Sendable {
     @Field(key: "phone") var phone: String
     @Field(key: "email") var email: String
     @Field(key: "skills") var skills: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: StaffStatus
     @Field(key: "search_text") var searchText: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -35,19 +35,19 @@ final class StaffMember: Model, @unchecked Sendable {
         phone = d.phone
         email = d.email
         skills = d.skills.joined(separator: ";")
-        status = d.status.rawValue
+        status = d.status
         searchText = d.searchText
     }
 
     var draft: StaffDraft {
         StaffDraft(fullName: fullName, position: position, phone: phone, email: email,
                    skills: skills.split(separator: ";").map(String.init),
-                   status: StaffStatus(rawValue: status) ?? .remote)
+                   status: StaffStatus(rawValue: status.rawValue) ?? .remote)
     }
 
     var auditSnapshot: [String: String] {
         ["fullName": fullName, "orgID": $org.id.uuidString, "position": position, "phone": phone,
-         "email": email, "skills": skills, "status": status]
+         "email": email, "skills": skills, "status": status.rawValue]
     }
 }
 

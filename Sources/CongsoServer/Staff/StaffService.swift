@@ -30,7 +30,7 @@ enum StaffService {
             .filter(Organization.self, \.$path =~ prefix)
         // Every folded term must occur: "nguyen van" finds "Nguyễn Văn An".
         for term in VietnameseText.searchTerms(filter.q ?? "") { query.filter(\.$searchText ~~ term) }
-        if let status = filter.status { query.filter(\.$status == status.rawValue) }
+        if let status = filter.status { query.filter(\.$status == status) }
         let total = try await query.count()
         let rows = try await query.sort(\.$sortKey).sort(\.$id).range(page.offset..<(page.offset + page.per)).all()
         for row in rows { row.$org.value = try row.joined(Organization.self) }

@@ -49,7 +49,7 @@ enum StaffWeb {
         return people.map { s in
             Row(id: s.id!.uuidString, fullName: s.fullName, position: s.position, orgName: s.$org.value?.name ?? "",
                 orgParentName: s.$org.value?.parentID.flatMap { parents[$0] } ?? "", orgID: s.$org.id.uuidString,
-                phone: s.phone, email: s.email, status: s.status, statusLabel: req.t("status." + s.status),
+                phone: s.phone, email: s.email, status: s.status.rawValue, statusLabel: req.t("status." + s.status.rawValue),
                 skills: s.skills.split(separator: ";").map { skill in
                     let key = "skill." + skill
                     let label = req.t(key)
@@ -176,7 +176,7 @@ enum StaffWeb {
         let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         try actor.require(.writeStaff, on: person.org.orgPath)
         let values = FormValues(fullName: person.fullName, orgId: person.$org.id.uuidString, position: person.position, phone: person.phone,
-                                email: person.email, skills: person.skills.replacingOccurrences(of: ";", with: ", "), status: person.status)
+                                email: person.email, skills: person.skills.replacingOccurrences(of: ";", with: ", "), status: person.status.rawValue)
         return try await form(req, actor: actor, mode: "edit", id: person.id!.uuidString, values: values, error: nil)
     }
 

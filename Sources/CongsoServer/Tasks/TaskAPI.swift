@@ -12,8 +12,8 @@ struct TaskDTO: Content {
     let assigneeName: String?
     let assigner: String
     let deadline: String
-    let priority: String
-    let status: String
+    let priority: TaskPriority
+    let status: TaskStatus
     let progress: Int
     let overdue: Bool
     let doneAt: Date?
@@ -35,12 +35,18 @@ struct TaskDTO: Content {
 }
 
 struct TaskEventDTO: Content {
-    let kind: String
+    let kind: TaskEvent.Kind
     let actor: String
     let text: String
     let detail: String
+    let fromStatus: TaskStatus?
+    let toStatus: TaskStatus?
+    let percent: Int?
     let at: Date?
-    init(_ e: TaskEvent) { kind = e.kind; actor = e.actorName; text = e.text; detail = e.detail; at = e.createdAt }
+    init(_ e: TaskEvent) {
+        kind = e.kind; actor = e.actorName; text = e.text; detail = e.detail
+        fromStatus = e.fromStatus; toStatus = e.toStatus; percent = e.percent; at = e.createdAt
+    }
 }
 
 struct TaskAttachmentDTO: Content {

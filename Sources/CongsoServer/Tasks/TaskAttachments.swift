@@ -51,7 +51,7 @@ enum TaskAttachments {
         do {
             try await db.writeTransaction { tx in
                 try await a.create(on: tx)
-                try await TaskEvent(taskID: task.id!, kind: "attachment", actor: actor, detail: name).create(on: tx)
+                try await TaskEvent(taskID: task.id!, kind: .attachment, actor: actor, detail: name).create(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "task.attach", entityType: "task", entityID: task.id,
                                               orgPath: task.orgPath, summary: "\(task.title): \(name)")
             }

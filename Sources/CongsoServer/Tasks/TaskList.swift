@@ -79,13 +79,13 @@ enum TaskList {
             q.filter(\.$orgPath =~ prefix)
         }
         if f.overdue {
-            q.filter(\.$status ~~ TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)).filter(\.$deadline < today.value)
+            q.filter(\.$status ~~ TaskStatus.allCases.filter(\.isOpen)).filter(\.$deadline < today.value)
         }
         if f.week {
             let (mon, sun) = week(of: today)
             q.filter(\.$deadline >= mon.value).filter(\.$deadline <= sun.value)
         }
-        if let s = f.status { q.filter(\.$status == s.rawValue) }
+        if let s = f.status { q.filter(\.$status == s) }
         for term in VietnameseText.searchTerms(f.q ?? "") { q.filter(\.$searchText ~~ term) }
         switch f.sort {
         case .deadline: q.sort(\.$deadline).sort(\.$priorityRank)
@@ -121,7 +121,7 @@ enum TaskList {
         var out = CSVTable.line(["id", "title", "unit", "assignee", "assigner", "deadline", "priority", "status", "progress", "overdue", "done_on_time"])
         for task in tasks {
             out += CSVTable.line([task.id!.uuidString, task.title, units[task.orgID] ?? "", task.assigneeStaffID.flatMap { people[$0] } ?? "",
-                                  task.assignerLabel, task.deadline, t("task.priority." + task.priority), t("task.status." + task.status),
+                                  task.assignerLabel, task.deadline, t("task.priority." + task.priority.rawValue), t("task.status." + task.status.rawValue),
                                   String(task.progress), task.isOverdue(today: today) ? "1" : "0",
                                   task.doneOnTime.map { $0 ? "1" : "0" } ?? ""])
         }

@@ -18,10 +18,10 @@ final class WorkTask: Model, @unchecked Sendable {
     @Field(key: "assigner_label") var assignerLabel: String
     /// Due at the end of this Hanoi day ("yyyy-MM-dd").
     @Field(key: "deadline") var deadline: String
-    @Field(key: "priority") var priority: String
+    @Field(key: "priority") var priority: TaskPriority
     /// 0 = urgent … 3 = low, so lists sort by importance.
     @Field(key: "priority_rank") var priorityRank: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: TaskStatus
     @Field(key: "progress") var progress: Int
     @OptionalField(key: "done_at") var doneAt: Date?
     /// When a finished task was finished on or before its deadline.
@@ -34,13 +34,11 @@ final class WorkTask: Model, @unchecked Sendable {
 
     init() {}
 
-    var taskStatus: TaskStatus { TaskStatus(rawValue: status) ?? .new }
-    var taskPriority: TaskPriority { TaskPriority(rawValue: priority) ?? .normal }
-    func isOverdue(today: LocalDate) -> Bool { taskStatus.isOpen && deadline < today.value }
+    func isOverdue(today: LocalDate) -> Bool { status.isOpen && deadline < today.value }
 
     var auditSnapshot: [String: String] {
         ["title": title, "orgID": orgID.uuidString, "assignee": assigneeStaffID?.uuidString ?? "", "deadline": deadline,
-         "priority": priority, "status": status, "progress": String(progress)]
+         "priority": priority.rawValue, "status": status.rawValue, "progress": String(progress)]
     }
 }
 
@@ -51,18 +49,31 @@ final class TaskEvent: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "task_id") var taskID: UUID
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: Kind
     @Field(key: "actor_label") var actorLabel: String
     @Field(key: "actor_name") var actorName: String
     @Field(key: "text") var text: String
+    /// A name the event is about (the assignee, a watcher, a file), or a count.
     @Field(key: "detail") var detail: String
+    /// A status move: from and to. Progress and moves: the percent after it.
+    @OptionalField(key: "from_status") var fromStatus: TaskStatus?
+    @OptionalField(key: "to_status") var toStatus: TaskStatus?
+    @OptionalField(key: "percent") var percent: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(taskID: UUID, kind: String, actor: Actor, text: String = "", detail: String = "") {
+    init(taskID: UUID, kind: Kind, actor: Actor, text: String = "", detail: String = "",
+         from: TaskStatus? = nil, to: TaskStatus? = nil, percent: Int? = nil) {
         self.id = UUID(); self.taskID = taskID; self.kind = kind; self.actorLabel = actor.label
         self.actorName = actor.displayName; self.text = text; self.detail = detail
+        self.fromStatus = from; self.toStatus = to; self.percent = percent
+    }
+
+    /// What happened to the task (also the key of its wording, `task_event_<kind>`).
+    enum Kind: String, Codable, CaseIterable, Sendable {
+        case created, dispatched, status, progress, comment, attachment, overdue
+        case watcherAdded = "watcher_added", watcherRemoved = "watcher_removed"
     }
 }
 
@@ -168,5 +179,43 @@ struct AddTaskOverdueReminderDay: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(WorkTask.schema).deleteField("overdue_notified_on").update()
+    }
+}
+
+/// Task history kept a status move as the text "old→new|percent", parsed back by the page.
+/// The move and the percent get columns of their own; rows written before are converted.
+struct AddTaskEventFields: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per ALTER: SQLite adds only one at a time.
+        try await database.schema(TaskEvent.schema).field("from_status", .string).update()
+        try await database.schema(TaskEvent.schema).field("to_status", .string).update()
+        try await database.schema(TaskEvent.schema).field("percent", .int).update()
+        try await database.writeTransaction { tx in
+            let sql = try tx.sql
+            for row in try await sql.raw("SELECT id, kind, detail FROM task_events WHERE kind IN ('status', 'progress')").all() {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let kind = try row.decode(column: "kind", as: String.self)
+                let old = Self.parse(kind: kind, detail: try row.decode(column: "detail", as: String.self))
+                try await sql.raw("""
+                    UPDATE task_events SET from_status = \(bind: old.from), to_status = \(bind: old.to), percent = \(bind: old.percent), detail = ''
+                    WHERE id = \(bind: id)
+                    """).run()
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for column in ["from_status", "to_status", "percent"] {
+            try await database.schema(TaskEvent.schema).deleteField(FieldKey(stringLiteral: column)).update()
+        }
+    }
+
+    /// "inProgress→done|100" (a move) or "40" (progress), as the earlier builds wrote them.
+    static func parse(kind: String, detail: String) -> (from: String?, to: String?, percent: Int?) {
+        guard kind == TaskEvent.Kind.status.rawValue else { return (nil, nil, Int(detail)) }
+        let parts = detail.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let move = parts[0].components(separatedBy: "→")
+        let known = { (s: String) in TaskStatus(rawValue: s)?.rawValue }
+        return (move.count == 2 ? known(move[0]) : nil, move.count == 2 ? known(move[1]) : nil, parts.count > 1 ? Int(parts[1]) : nil)
     }
 }

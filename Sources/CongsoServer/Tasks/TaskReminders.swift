@@ -10,7 +10,7 @@ enum TaskReminders {
 
     static func run(at now: Date, on db: any Database, into r: inout Scheduler.Report) async throws {
         let today = LocalDate.of(now).value
-        let open = TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        let open = TaskStatus.allCases.filter(\.isOpen)
         var leads: [(userID: UUID, path: String)]?
         var handled = 0
         while handled < batch {
@@ -30,7 +30,7 @@ enum TaskReminders {
                     try await NotificationService.notify(unique, kind: "notif.task_overdue",
                                                          detail: "\(title) (\(LocalDate(deadline)?.vietnamese ?? deadline))", link: "/tasks/\(id)", on: tx)
                     let event = TaskEvent()
-                    event.id = UUID(); event.taskID = id; event.kind = "overdue"; event.actorLabel = "scheduler"
+                    event.id = UUID(); event.taskID = id; event.kind = .overdue; event.actorLabel = "scheduler"
                     event.actorName = "Congso"; event.text = ""; event.detail = String(unique.count)
                     try await event.create(on: tx)
                     try await WorkTask.query(on: tx).filter(\.$id == id).set(\.$overdueNotifiedOn, to: today).update()
@@ -47,7 +47,7 @@ enum TaskReminders {
     }
 
     static func leadsByPath(on db: any Database) async throws -> [(userID: UUID, path: String)] {
-        let users = try await User.query(on: db).filter(\.$role == Role.unitLead.rawValue).filter(\.$active == true).all()
+        let users = try await User.query(on: db).filter(\.$role == .unitLead).filter(\.$active == true).all()
         let orgIDs = Array(Set(users.compactMap(\.orgID)))
         guard !orgIDs.isEmpty else { return [] }
         let paths = Dictionary(uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ orgIDs).all().map { ($0.id!, $0.path) })

@@ -53,9 +53,9 @@ enum TaskService {
         task.title = title
         task.details = details
         task.deadline = deadline.value
-        task.priority = priority.rawValue
+        task.priority = priority
         task.priorityRank = priority.rank
-        task.status = TaskStatus.new.rawValue
+        task.status = .new
         task.progress = 0
         task.assignerUserID = actor.userID
         task.assignerLabel = actor.displayName
@@ -64,7 +64,7 @@ enum TaskService {
         let assigneeName = assignee?.fullName ?? ""
         try await db.writeTransaction { tx in
             try await task.create(on: tx)
-            try await TaskEvent(taskID: task.id!, kind: "created", actor: actor, detail: assigneeName).create(on: tx)
+            try await TaskEvent(taskID: task.id!, kind: .created, actor: actor, detail: assigneeName).create(on: tx)
             for u in watchers { try await TaskWatcher(taskID: task.id!, userID: u.id!).create(on: tx) }
             try await AuditService.record(on: tx, actor: actor, action: "task.create", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: title, after: task.auditSnapshot)
@@ -137,7 +137,7 @@ enum TaskService {
     /// task — to a person of the unit's subtree.
     static func dispatch(_ task: WorkTask, to staffID: UUID?, actor: Actor, on db: any Database) async throws -> WorkTask {
         guard actor.may(.assignTasks, on: OrgPath(task.orgPath)) else { throw AppError.forbidden }
-        guard task.taskStatus.isOpen else { throw AppError.conflict("task.closed", task.title) }
+        guard task.status.isOpen else { throw AppError.conflict("task.closed", task.title) }
         guard let staffID else { throw AppError.invalid("task.assignee_missing", "") }
         let person = try await StaffService.find(staffID, actor: actor, on: db)
         guard OrgPath(task.orgPath).contains(person.org.orgPath) else { throw AppError.invalid("task.assignee_outside", person.fullName) }
@@ -149,7 +149,7 @@ enum TaskService {
         task.orgPath = person.org.path
         try await db.writeTransaction { tx in
             try await task.save(on: tx)
-            try await TaskEvent(taskID: task.id!, kind: "dispatched", actor: actor, detail: person.fullName).create(on: tx)
+            try await TaskEvent(taskID: task.id!, kind: .dispatched, actor: actor, detail: person.fullName).create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "task.dispatch", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: "\(task.title) → \(person.fullName)", before: before, after: task.auditSnapshot)
             try await NotificationService.notify(try await usersOfStaff(staffID, on: tx).map { $0.id! }.filter { $0 != actor.userID },
@@ -180,9 +180,9 @@ enum TaskService {
         return try await db.writeTransaction { tx in
             guard let task = try await WorkTask.lockedForUpdate(loaded.id!, on: tx) else { throw AppError.notFound("") }
             guard mayWork(task, actor: actor) else { throw AppError.forbidden }
-            var nextStatus = task.taskStatus
-            if let s = wanted, s != task.taskStatus {
-                guard task.taskStatus.canMove(to: s) else { throw AppError.conflict("task.move_invalid", "\(task.status) → \(s.rawValue)") }
+            var nextStatus = task.status
+            if let s = wanted, s != task.status {
+                guard task.status.canMove(to: s) else { throw AppError.conflict("task.move_invalid", "\(task.status) → \(s.rawValue)") }
                 // Cancelling belongs to whoever manages the task, not to the assignee.
                 if s == .cancelled, !mayManage(task, actor: actor) { throw AppError.forbidden }
                 nextStatus = s
@@ -191,19 +191,19 @@ enum TaskService {
             if task.assigneeStaffID == nil, nextStatus != .cancelled { throw AppError.conflict("task.not_dispatched", task.title) }
             var nextPercent = task.progress
             if let p = input.percent {
-                guard task.taskStatus.isOpen || nextStatus.isOpen else { throw AppError.conflict("task.closed", task.title) }
+                guard task.status.isOpen || nextStatus.isOpen else { throw AppError.conflict("task.closed", task.title) }
                 nextPercent = p
             }
             if nextStatus == .done { nextPercent = 100 }
             // Reporting progress on a new task starts it.
             if nextStatus == .new, nextPercent > 0 { nextStatus = .inProgress }
-            guard nextStatus != task.taskStatus || nextPercent != task.progress || !note.isEmpty else {
+            guard nextStatus != task.status || nextPercent != task.progress || !note.isEmpty else {
                 throw AppError.invalid("task.nothing_changed", "")
             }
             let before = task.auditSnapshot
-            let oldStatus = task.taskStatus
+            let oldStatus = task.status
             let (newStatus, percent) = (nextStatus, nextPercent)
-            task.status = newStatus.rawValue
+            task.status = newStatus
             task.progress = percent
             if newStatus == .done {
                 let now = Date()
@@ -215,9 +215,9 @@ enum TaskService {
             }
             try await task.save(on: tx)
             if newStatus != oldStatus {
-                try await TaskEvent(taskID: task.id!, kind: "status", actor: actor, text: note, detail: "\(oldStatus.rawValue)→\(newStatus.rawValue)|\(percent)").create(on: tx)
+                try await TaskEvent(taskID: task.id!, kind: .status, actor: actor, text: note, from: oldStatus, to: newStatus, percent: percent).create(on: tx)
             } else {
-                try await TaskEvent(taskID: task.id!, kind: "progress", actor: actor, text: note, detail: String(percent)).create(on: tx)
+                try await TaskEvent(taskID: task.id!, kind: .progress, actor: actor, text: note, percent: percent).create(on: tx)
             }
             try await AuditService.record(on: tx, actor: actor, action: "task.progress", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: "\(task.title): \(percent)% \(newStatus.rawValue)",
@@ -232,7 +232,7 @@ enum TaskService {
         let text = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw AppError.invalid("task.comment_missing", "") }
         guard text.count <= maxComment else { throw AppError.invalid("task.comment_too_long", String(maxComment)) }
-        let event = TaskEvent(taskID: task.id!, kind: "comment", actor: actor, text: text)
+        let event = TaskEvent(taskID: task.id!, kind: .comment, actor: actor, text: text)
         // @mentions reach users who can see the task; others are not told it exists.
         var mentioned: [UUID] = []
         for handle in Mentions.handles(in: text) {
@@ -277,7 +277,7 @@ enum TaskService {
                 guard let existing else { return }
                 try await existing.delete(on: tx)
             }
-            try await TaskEvent(taskID: task.id!, kind: add ? "watcher_added" : "watcher_removed", actor: actor, detail: user.displayName).create(on: tx)
+            try await TaskEvent(taskID: task.id!, kind: add ? .watcherAdded : .watcherRemoved, actor: actor, detail: user.displayName).create(on: tx)
           }
         } catch where DatabaseFailure.isUniqueViolation(error) && add {
             return

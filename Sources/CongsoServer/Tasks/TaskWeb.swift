@@ -47,8 +47,8 @@ enum TaskWeb {
         return tasks.map { t in
             Row(id: t.id!.uuidString, title: t.title, unit: units[t.orgID] ?? "",
                 assignee: t.assigneeStaffID.flatMap { people[$0] } ?? req.t("task_awaiting_dispatch"),
-                deadline: LocalDate(t.deadline)?.vietnamese ?? t.deadline, priority: req.t("task.priority." + t.priority), priorityKey: t.priority,
-                status: req.t("task.status." + t.status), statusKey: t.status, progress: t.progress, overdue: t.isOverdue(today: today))
+                deadline: LocalDate(t.deadline)?.vietnamese ?? t.deadline, priority: req.t("task.priority." + t.priority.rawValue), priorityKey: t.priority.rawValue,
+                status: req.t("task.status." + t.status.rawValue), statusKey: t.status.rawValue, progress: t.progress, overdue: t.isOverdue(today: today))
         }
     }
 
@@ -165,16 +165,16 @@ enum TaskWeb {
     static func showPage(_ req: Request, error: String?) async throws -> Response {
         let (actor, task) = try await TaskAPI.task(req)
         let row = try await rows([task], req)[0]
-        let canDispatch = task.taskStatus.isOpen && actor.may(.assignTasks, on: OrgPath(task.orgPath))
+        let canDispatch = task.status.isOpen && actor.may(.assignTasks, on: OrgPath(task.orgPath))
         var people: [FormOption] = []
         if canDispatch {
             people = try await PeopleOptions.under(task.orgPath, selected: task.assigneeStaffID, on: req.db)
         }
         let canWork = TaskService.mayWork(task, actor: actor) && task.assigneeStaffID != nil
-        let moves = TaskStatus.allCases.filter { $0 == task.taskStatus || task.taskStatus.canMove(to: $0) }
+        let moves = TaskStatus.allCases.filter { $0 == task.status || task.status.canMove(to: $0) }
             .filter { $0 != .cancelled || TaskService.mayManage(task, actor: actor) }
         let events = try await TaskService.history(task, on: req.db).map { e in
-            Event(at: DisplayDate.format(e.createdAt), who: e.actorName, what: describe(e, req), text: e.text, isComment: e.kind == "comment")
+            Event(at: DisplayDate.format(e.createdAt), who: e.actorName, what: describe(e, req), text: e.text, isComment: e.kind == .comment)
         }
         let files = try await TaskAttachments.list(task, on: req.db).map {
             File(id: $0.id!.uuidString, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
@@ -183,7 +183,7 @@ enum TaskWeb {
         let watchers = try await TaskService.watchers(task, on: req.db)
         let data = ShowData(task: row, description: task.details, assigner: task.assignerLabel, assigned: task.assigneeStaffID != nil,
                             canDispatch: canDispatch, canWork: canWork, people: people,
-                            statuses: moves.map { Choice(value: $0.rawValue, label: req.t("task.status." + $0.rawValue), selected: $0 == task.taskStatus) },
+                            statuses: moves.map { Choice(value: $0.rawValue, label: req.t("task.status." + $0.rawValue), selected: $0 == task.status) },
                             events: events, files: files, hasFiles: !files.isEmpty,
                             watchers: watchers.isEmpty ? "—" : watchers.map(\.displayName).joined(separator: ", "),
                             watching: watchers.contains { $0.id == actor.userID }, canAddWatchers: TaskService.mayManage(task, actor: actor),
@@ -195,13 +195,13 @@ enum TaskWeb {
 
     static func describe(_ e: TaskEvent, _ req: Request) -> String {
         switch e.kind {
-        case "status":
-            let parts = e.detail.split(separator: "|").map(String.init)
-            let p = parts[0].split(separator: "→").map(String.init)
-            let moved = p.count == 2 ? "\(req.t("task.status." + p[0])) → \(req.t("task.status." + p[1]))" : parts[0]
-            return req.t("task_event_status", detail: parts.count == 2 ? "\(moved) (\(parts[1])%)" : moved)
+        case .status:
+            let moved = [e.fromStatus, e.toStatus].compactMap { $0.map { req.t("task.status." + $0.rawValue) } }.joined(separator: " → ")
+            return req.t("task_event_status", detail: e.percent.map { "\(moved) (\($0)%)" } ?? moved)
+        case .progress:
+            return req.t("task_event_progress", detail: e.percent.map(String.init) ?? "")
         default:
-            return req.t("task_event_" + e.kind, detail: e.detail)
+            return req.t("task_event_" + e.kind.rawValue, detail: e.detail)
         }
     }
 

@@ -6,7 +6,7 @@ struct UserDTO: Content {
     let id: UUID
     let email: String
     let displayName: String
-    let role: String
+    let role: Role
     let orgId: UUID?
     let staffId: UUID?
     let active: Bool

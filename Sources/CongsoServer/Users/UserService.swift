@@ -75,12 +75,12 @@ enum UserService {
     static func update(_ user: User, _ input: Input, actor: Actor, on db: any Database, passwords: any PasswordHasher) async throws -> User {
         try actor.require(.manageUsers)
         try await requireVisible(user, actor: actor, permission: .manageUsers, on: db)
-        guard AccessPolicy.assignableRoles(by: actor.role).contains(user.userRole) else { throw AppError.forbidden }
-        if user.id == actor.userID, input.active == false || (input.role != nil && input.role != user.userRole) {
+        guard AccessPolicy.assignableRoles(by: actor.role).contains(user.role) else { throw AppError.forbidden }
+        if user.id == actor.userID, input.active == false || (input.role != nil && input.role != user.role) {
             throw AppError.invalid("user.self_lockout", "")
         }
         let before = user.auditSnapshot
-        let role = input.role ?? user.userRole
+        let role = input.role ?? user.role
         guard AccessPolicy.assignableRoles(by: actor.role).contains(role) else { throw AppError.forbidden }
         let orgRef = input.orgID ?? user.orgID?.uuidString
         let org = try await scopeOrg(for: role, orgRef: orgRef, actor: actor, on: db)
@@ -90,7 +90,7 @@ enum UserService {
             user.displayName = name.isEmpty ? user.email : name
         }
         if let p = input.password, !p.isEmpty { user.passwordHash = try passwords.hash(try validPassword(p)) }
-        user.role = role.rawValue
+        user.role = role
         user.orgID = org?.id
         if let s = input.staffID { user.staffID = s }
         if let a = input.active { user.active = a }
@@ -131,7 +131,7 @@ enum UserService {
     static func issueToken(for user: User, name: String, via: String, on db: any Database) async throws -> String {
         let token = UserToken.generate()
         let label = VietnameseText.normalize(name).isEmpty ? "API" : String(VietnameseText.normalize(name).prefix(80))
-        let actor = Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.userRole,
+        let actor = Actor(userID: user.id, label: user.email, displayName: user.displayName, role: user.role,
                           orgID: user.orgID, scope: nil, via: via)
         let orgPath = try await user.orgID.asyncMap { try await Organization.find($0, on: db)?.path } ?? "/"
         try await db.writeTransaction { tx in

@@ -39,9 +39,9 @@ enum UserWeb {
         let orgNames = try await OrgService.names(paged.items.compactMap(\.orgID), on: req.db)
         let assignable = AccessPolicy.assignableRoles(by: actor.role)
         let rows = paged.items.map { u in
-            Row(id: u.id!.uuidString, email: u.email, displayName: u.displayName, roleLabel: req.t("role." + u.role),
+            Row(id: u.id!.uuidString, email: u.email, displayName: u.displayName, roleLabel: req.t("role." + u.role.rawValue),
                 orgName: u.orgID.flatMap { orgNames[$0] } ?? "—", active: u.active, lastLogin: DisplayDate.format(u.lastLoginAt),
-                canEdit: actor.has(.manageUsers) && assignable.contains(u.userRole))
+                canEdit: actor.has(.manageUsers) && assignable.contains(u.role))
         }
         let nav = PageLinks.make(base: ["q": q], page: page.page, pageCount: paged.pageCount)
         let data = ListData(rows: rows, total: paged.total, q: q, pages: nav.links, prev: nav.prev, next: nav.next, canCreate: actor.has(.manageUsers))
@@ -108,7 +108,7 @@ enum UserWeb {
         let user = try await UserService.find(try req.idParameter(), actor: actor, on: req.db)
         var orgCode: String?
         if let id = user.orgID { orgCode = try await Organization.find(id, on: req.db)?.code }
-        let values = FormValues(email: user.email, displayName: user.displayName, role: user.role, org: orgCode, active: String(user.active))
+        let values = FormValues(email: user.email, displayName: user.displayName, role: user.role.rawValue, org: orgCode, active: String(user.active))
         return try await form(req, actor: actor, mode: "edit", id: user.id!.uuidString, values: values, error: nil)
     }
 
