@@ -246,3 +246,29 @@ func staffActor(_ p: StaffMember, _ org: Organization) -> Actor {
         }
     }
 }
+
+@Suite struct ReportTargetTests {
+    /// Whatever the form offers reads back as the same target; anything else is refused,
+    /// never taken for some other window or request.
+    @Test func formValuesRoundTripAndHostileOnesAreRefused() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let day = LocalDate("2021-01-01")!.adding(days: Int.random(in: 0...3_000, using: &rng))
+            let time = String(format: "%02d:%02d", Int.random(in: 0...23, using: &rng), Int.random(in: 0...59, using: &rng))
+            let targets = [ReportTarget(slot: .window(time)), ReportTarget(date: day, slot: .window(time)), ReportTarget(slot: .request(UUID()))]
+            for t in targets {
+                #expect(ReportTarget(formValue: t.formValue) == t)
+                #expect(ReportSlot(stored: t.slot.stored) == t.slot)
+            }
+        }
+        let hostile = ["", "win:", "win:|07:00", "win:2021-13-45|07:00", "win:a|b|c", "req:", "req:not-a-uuid", "07:00", "'; DROP TABLE x; --",
+                       "win:2021-07-26|", String(repeating: "|", count: 500), "req:\(UUID().uuidString)x", "ｗｉｎ:07:00"]
+        for h in hostile { #expect(ReportTarget(formValue: h) == nil, "\(h)") }
+        // Strings random in shape: accepted only if they read back the same way.
+        let alphabet = Array("win:req|0123456789-abcdefABCDEF ")
+        for _ in 0..<5_000 {
+            let s = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            if let t = ReportTarget(formValue: s) { #expect(ReportTarget(formValue: t.formValue) == t) }
+        }
+    }
+}

@@ -71,7 +71,7 @@ enum DemoWork {
                 let r = DailyReport()
                 r.id = UUID(); r.staffID = p.id!; r.orgID = unit.id!; r.orgPath = unit.path; r.date = day.value; r.slot = "07:00"
                 r.done = "Xử lý hồ sơ trực tuyến, trực đường dây nóng"; r.next = "Tổng hợp số liệu báo cáo quận"; r.blockers = ""
-                r.location = i % 4 == 0 ? "onSite" : "remote"
+                r.location = i % 4 == 0 ? .onSite : .remote
                 r.submittedAt = window.opensAt.addingTimeInterval(Double(10 + i) * 60)
                 r.onTime = r.submittedAt < window.closesAt
                 try await r.create(on: db)

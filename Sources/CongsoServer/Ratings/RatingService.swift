@@ -81,7 +81,7 @@ enum RatingService {
             }
             var firstReport: [UUID: String] = [:]
             for r in try await DailyReport.query(on: db).filter(\.$staffID ~~ part).filter(\.$date >= first.value).filter(\.$date <= last.value).all()
-            where !r.slot.hasPrefix("req:") {
+            where r.reportSlot.window != nil {
                 out[r.staffID]!.reportsReceived += 1
                 firstReport[r.staffID] = min(firstReport[r.staffID] ?? r.date, r.date)
             }

@@ -11,14 +11,14 @@ struct DailyReportDTO: Content {
     let done: String
     let next: String
     let blockers: String
-    let location: String
+    let location: DailyReport.Location
     let submittedAt: Date
     let onTime: Bool
 
     init(_ r: DailyReport) {
         id = r.id!; staffId = r.staffID; date = r.date
-        window = r.slot.hasPrefix("req:") ? nil : r.slot
-        requestId = r.slot.hasPrefix("req:") ? UUID(uuidString: String(r.slot.dropFirst(4))) : nil
+        window = r.reportSlot.window
+        requestId = r.reportSlot.requestID
         done = r.done; next = r.next; blockers = r.blockers; location = r.location; submittedAt = r.submittedAt; onTime = r.onTime
     }
 }

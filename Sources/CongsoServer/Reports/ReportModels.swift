@@ -24,7 +24,7 @@ final class ReportScheduleSetting: Model, @unchecked Sendable {
 }
 
 /// One person's report for one window ("07:00") of one day, or for an ad-hoc request
-/// (slot "req:<id>"). At most one per person and slot: handing it in again edits it.
+/// (see `ReportSlot`). At most one per person and slot: handing it in again edits it.
 final class DailyReport: Model, @unchecked Sendable {
     static let schema = "daily_reports"
 
@@ -37,13 +37,17 @@ final class DailyReport: Model, @unchecked Sendable {
     @Field(key: "done") var done: String
     @Field(key: "next") var next: String
     @Field(key: "blockers") var blockers: String
-    /// "onSite" or "remote".
-    @Field(key: "location") var location: String
+    @Field(key: "location") var location: Location
     @Field(key: "submitted_at") var submittedAt: Date
     @Field(key: "on_time") var onTime: Bool
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var reportSlot: ReportSlot { ReportSlot(stored: slot) }
+
+    /// Where the person worked that day.
+    enum Location: String, Codable, CaseIterable, Sendable { case onSite, remote }
 }
 
 /// A report a leader asks of a unit outside the daily windows, with a deadline.
@@ -60,7 +64,7 @@ final class ReportRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    var slot: String { "req:\(id!.uuidString)" }
+    var slot: String { ReportSlot.request(id!).stored }
 }
 
 struct CreateReports: AsyncMigration {

@@ -177,8 +177,8 @@ enum ReportService {
         let done = try text(input.done, "done", required: true)
         let next = try text(input.next, "next", required: false)
         let blockers = try text(input.blockers, "blockers", required: false)
-        let location = input.location.flatMap { $0.isEmpty ? nil : $0 } ?? "remote"
-        guard ["onSite", "remote"].contains(location) else { throw AppError.invalid("report.location_invalid", location) }
+        let rawLocation = input.location.flatMap { $0.isEmpty ? nil : $0 } ?? DailyReport.Location.remote.rawValue
+        guard let location = DailyReport.Location(rawValue: rawLocation) else { throw AppError.invalid("report.location_invalid", rawLocation) }
         let target = try await target(input, orgPath: person.orgPath, now: now, on: db)
         let report = DailyReport()
         report.id = UUID()
@@ -199,7 +199,7 @@ enum ReportService {
             let row = try await tsql.raw("""
                 INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
                 VALUES (\(bind: report.id!), \(bind: person.id), \(bind: person.orgID), \(bind: person.orgPath), \(bind: target.date),
-                        \(bind: target.slot), \(bind: done), \(bind: next), \(bind: blockers), \(bind: location), \(bind: now),
+                        \(bind: target.slot), \(bind: done), \(bind: next), \(bind: blockers), \(bind: location.rawValue), \(bind: now),
                         \(bind: report.onTime), \(bind: now))
                 ON CONFLICT (staff_id, date, slot) DO UPDATE SET done = excluded.done, next = excluded.next, blockers = excluded.blockers,
                     location = excluded.location, org_id = excluded.org_id, org_path = excluded.org_path, updated_at = excluded.updated_at

@@ -43,24 +43,27 @@ enum ReportWeb {
         let actor = try req.requireActor()
         let now = Date()
         var targets: [Choice] = []
-        let wanted = form.target ?? req.query[String.self, at: "request"].map { "req:" + $0 }
+        let wanted = (form.target ?? req.query[String.self, at: "request"].flatMap(UUID.init(uuidString:)).map { ReportSlot.request($0).stored })
+            .flatMap(ReportTarget.init(formValue:))
+        func choice(_ target: ReportTarget, _ label: String) -> Choice {
+            Choice(value: target.formValue, label: label, selected: wanted == target)
+        }
         if actor.staffID != nil {
             let person = try await ReportService.me(actor, on: req.db)
             let today = LocalDate.of(now)
             for w in try await ReportService.openedToday(for: person, now: now, on: req.db) {
                 let label = req.t(w.isOpen(at: now) ? "reports_window_open" : "reports_window_late", detail: "\(w.slot) \(today.vietnamese)")
-                targets.append(Choice(value: "win:\(w.slot)", label: label, selected: wanted == "win:\(w.slot)"))
+                targets.append(choice(ReportTarget(slot: .window(w.slot)), label))
             }
             // Windows of the last days still owed can be handed in late.
             for w in try await ReportService.missed(by: person, now: now, on: req.db) {
-                let value = "win:\(w.date.value)|\(w.slot)"
-                targets.append(Choice(value: value, label: req.t("reports_window_late", detail: "\(w.slot) \(w.date.vietnamese)"),
-                                      selected: wanted == value))
+                targets.append(choice(ReportTarget(date: w.date, slot: .window(w.slot)),
+                                      req.t("reports_window_late", detail: "\(w.slot) \(w.date.vietnamese)")))
             }
             for r in try await ReportService.requests(visibleTo: actor, page: PageRequest(page: 1, per: 20), on: req.db).items
             where r.deadline > now.addingTimeInterval(-86_400) {
-                targets.append(Choice(value: "req:\(r.id!)", label: req.t("reports_request_label", detail: "\(r.title) — \(DisplayDate.format(r.deadline))"),
-                                      selected: wanted == "req:\(r.id!)"))
+                targets.append(choice(ReportTarget(slot: .request(r.id!)),
+                                      req.t("reports_request_label", detail: "\(r.title) — \(DisplayDate.format(r.deadline))")))
             }
         }
         let page = try PageRequest(req)
@@ -70,7 +73,7 @@ enum ReportWeb {
         let rows = mine.items.map { r in
             Mine(when: DisplayDate.format(r.submittedAt),
                  slot: DailyReportDTO(r).requestId.flatMap { titles[$0] } ?? "\(r.slot) \(LocalDate(r.date)?.vietnamese ?? r.date)",
-                 done: r.done, onTime: r.onTime, location: req.t("reports_location_" + r.location))
+                 done: r.done, onTime: r.onTime, location: req.t("reports_location_" + r.location.rawValue))
         }
         let nav = PageLinks.make(base: [:], page: page.page, pageCount: mine.pageCount)
         let data = IndexData(canReport: actor.staffID != nil, targets: targets, hasTargets: !targets.isEmpty, form: form, mine: rows,
@@ -89,14 +92,9 @@ enum ReportWeb {
         let actor = try req.requireActor()
         let f = try req.content.decode(Form.self)
         var input = ReportService.Input(done: f.done, next: f.next, blockers: f.blockers, location: f.location)
-        let target = f.target ?? ""
-        if target.hasPrefix("req:") {
-            input.requestId = UUID(uuidString: String(target.dropFirst(4)))
-            if input.requestId == nil { return try await indexPage(req, form: f, error: req.t("err.not_found", detail: target)) }
-        } else if target.hasPrefix("win:") {
-            let parts = target.dropFirst(4).split(separator: "|").map(String.init)
-            input.window = parts.last
-            if parts.count == 2 { input.date = parts[0] }
+        if let raw = f.target, !raw.isEmpty {
+            guard let target = ReportTarget(formValue: raw) else { return try await indexPage(req, form: f, error: req.t("err.not_found", detail: raw)) }
+            target.apply(to: &input)
         }
         do {
             _ = try await ReportService.submit(input, actor: actor, on: req.db)
