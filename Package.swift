@@ -25,10 +25,14 @@ let package = Package(
         .systemLibrary(name: "CQrencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Pure domain: no Vapor, no Fluent, so it builds and tests in seconds.
         .target(name: "CongsoCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        // The command-line halves of Core's work (argument checks, files, exit codes), shared
+        // by `congso` and the benchmark binaries, which build without the server.
+        .target(name: "CongsoCommandLine", dependencies: ["CongsoCore"]),
         .target(
             name: "CongsoServer",
             dependencies: [
                 "CongsoCore",
+                "CongsoCommandLine",
                 "CQrencode",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -45,7 +49,7 @@ let package = Package(
         .executableTarget(name: "congso-bench-policy", dependencies: ["CongsoCore"], path: "bench/PolicyBench"),
         .executableTarget(name: "congso-bench-permits", dependencies: ["CongsoCore", .product(name: "Crypto", package: "swift-crypto")],
                           path: "bench/PermitBench"),
-        .executableTarget(name: "congso-bench-rosters", dependencies: ["CongsoCore"], path: "bench/RosterBench"),
+        .executableTarget(name: "congso-bench-rosters", dependencies: ["CongsoCore", "CongsoCommandLine"], path: "bench/RosterBench"),
         .testTarget(name: "CongsoCoreTests", dependencies: ["CongsoCore"]),
         .testTarget(
             name: "CongsoServerTests",

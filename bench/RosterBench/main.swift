@@ -1,3 +1,4 @@
+import CongsoCommandLine
 import CongsoCore
 import Foundation
 

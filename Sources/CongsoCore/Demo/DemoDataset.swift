@@ -24,7 +24,7 @@ public struct DemoDataset: Sendable {
         public let note: String
     }
 
-    /// A directive of the seeds, with the values the articles give.
+    /// A directive of the demo, with the values its source gives (docs/sources.md).
     public struct DirectiveSeed: Sendable {
         public let number: String
         public let issuer: String
@@ -163,7 +163,7 @@ public struct DemoDataset: Sendable {
         setHead("HCM", head: chairman, contact: chairman)
     }
 
-    /// The directives of the seed articles. Where an article gives no end date the
+    /// The directives of the sources in docs/sources.md. Where one gives no end date the
     /// directive stays open, so that the demo has rules in force on any day.
     private mutating func addDirectives() {
         directives = [

@@ -1,4 +1,4 @@
-/// The kinds of node in an administration's tree (SPEC glossary).
+/// The kinds of node in an administration's tree (docs/sources.md, specification: organizations).
 public enum OrgKind: String, Codable, CaseIterable, Sendable {
     case city, department, district, ward, enterprise, unit
 

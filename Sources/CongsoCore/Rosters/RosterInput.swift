@@ -56,3 +56,19 @@ public struct RosterInputError: Error, Sendable, CustomStringConvertible {
     public var problems: [String]
     public var description: String { problems.joined(separator: "\n") }
 }
+
+extension RosterInput {
+    /// A decoding error as a path and a reason rather than Swift's debug dump.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let c): return (path(c).isEmpty ? "" : path(c) + ".") + key.stringValue + " is missing"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c): return "\(path(c)): \(c.debugDescription)"
+        case DecodingError.dataCorrupted(let c): return (path(c).isEmpty ? "" : path(c) + ": ") + c.debugDescription
+        default: return "\(error)"
+        }
+    }
+}

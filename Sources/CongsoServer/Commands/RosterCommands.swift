@@ -1,9 +1,10 @@
+import CongsoCommandLine
 import CongsoCore
 import Foundation
 import Vapor
 
 /// `roster solve` and `roster check` on format v1 files (docs/roster-format.md). They touch
-/// no database; the work is `RosterCLI` in CongsoCore, shared with the benchmark binary.
+/// no database; the work is `RosterCLI` in CongsoCommandLine, shared with the benchmark binary.
 struct RosterCommands: AsyncCommandGroup {
     var help: String { "Rotation rosters on JSON files (roster solve, roster check)." }
     var commands: [String: any AnyAsyncCommand] { ["solve": RosterSolveCommand(), "check": RosterCheckCommand()] }

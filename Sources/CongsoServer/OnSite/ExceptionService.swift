@@ -2,7 +2,7 @@ import CongsoCore
 import Fluent
 import Vapor
 
-/// Higher caps for special units (seeds 001, 004): the unit files, Home Affairs gives
+/// Higher caps for special units (docs/sources.md, seeds 001 and 004): the unit files, Home Affairs gives
 /// its opinion and forwards, the steering committee decides. Each step is audited and
 /// notifies the next person.
 enum ExceptionService {

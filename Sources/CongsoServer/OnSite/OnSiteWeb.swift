@@ -220,7 +220,7 @@ enum OnSiteWeb {
         let data = PresenceData(date: date.value, dateVN: date.vietnamese, orgRef: under?.code ?? "", canCheck: actor.staffID != nil,
                                 checkedIn: checkedIn, units: units, hasUnits: !units.isEmpty, breaches: breaches, hasBreaches: !breaches.isEmpty,
                                 canRead: actor.has(.readPresence))
-        return try await WebPage.render(req, "presence/index", title: req.t("presence_title"), nav: "presence", data: data)
+        return try await WebPage.render(req, "onsite/presence/index", title: req.t("presence_title"), nav: "presence", data: data)
     }
 
     @Sendable static func checkIn(req: Request) async throws -> Response {
@@ -293,7 +293,7 @@ enum OnSiteWeb {
         var f = form
         if f.org == nil, let id = actor.orgID { f.org = try await Organization.find(id, on: req.db)?.code }
         let data = ExceptionsData(rows: rows, hasRows: !rows.isEmpty, canFile: actor.has(.fileExceptions), status: status, form: f, error: error)
-        let page = try await WebPage.render(req, "exceptions/index", title: req.t("exceptions_title"), nav: "exceptions", data: data)
+        let page = try await WebPage.render(req, "onsite/exceptions/index", title: req.t("exceptions_title"), nav: "exceptions", data: data)
         if error != nil { page.status = .unprocessableEntity }
         return page
     }
@@ -331,7 +331,7 @@ enum OnSiteWeb {
         let data = ExceptionData(row: try await exceptionRows([e], req)[0],
                                  canForward: e.status == .submitted && actor.may(.reviewExceptions, on: OrgPath(e.orgPath)),
                                  canDecide: e.status == .forwarded && actor.may(.decideExceptions, on: OrgPath(e.orgPath)), summary: summary)
-        return try await WebPage.render(req, "exceptions/show", title: req.t("exceptions_one"), nav: "exceptions", data: data)
+        return try await WebPage.render(req, "onsite/exceptions/show", title: req.t("exceptions_one"), nav: "exceptions", data: data)
     }
 
     struct ForwardForm: Content { var opinion: String? }

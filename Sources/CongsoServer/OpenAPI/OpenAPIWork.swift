@@ -1,7 +1,7 @@
 import CongsoCore
 import Vapor
 
-/// The work-management part of the OpenAPI document (SPEC §5): tasks, weekly plans,
+/// The work-management part of the OpenAPI document (docs/sources.md, specification: work management): tasks, weekly plans,
 /// daily reports, check-ins and monthly ratings.
 extension OpenAPIDocument {
     static var workErrors: [String] { ["400", "401", "403", "404", "409", "422"] }

@@ -77,7 +77,7 @@ enum OrgWeb {
             children: rows, hasChildren: !rows.isEmpty, staffCount: actor.has(.readStaff) ? try await OrgService.staffCount(under: org, on: req.db) : 0,
             canEdit: actor.may(.writeOrgs, on: org.orgPath), canAddChild: actor.may(.writeOrgs, on: org.orgPath) && !org.kind.allowedChildren.isEmpty,
             canStaff: actor.has(.readStaff), q: q, results: results)
-        return try await WebPage.render(req, "orgs/show", title: org.name, nav: "orgs", data: data)
+        return try await WebPage.render(req, "organizations/show", title: org.name, nav: "orgs", data: data)
     }
 
     struct FormData: Encodable {
@@ -136,7 +136,7 @@ enum OrgWeb {
             parents: canMove ? try await parentOptions(for: org, actor: actor, selected: values.parentId, on: req.db) : [],
             people: try await peopleOptions(org, selected: [values.headStaffId, values.contactStaffId], on: req.db),
             values: values, error: error, canMove: canMove)
-        let page = try await WebPage.render(req, "orgs/form", title: req.t("org.edit"), nav: "orgs", data: data)
+        let page = try await WebPage.render(req, "organizations/form", title: req.t("org.edit"), nav: "orgs", data: data)
         if error != nil { page.status = .unprocessableEntity }
         return page
     }
@@ -171,7 +171,7 @@ enum OrgWeb {
             .map { FormOption(value: $0.rawValue, label: req.t("kind." + $0.rawValue), selected: $0.rawValue == values.kind) }
         let data = FormData(mode: "new", org: nil, parent: row(parent, req), kinds: kinds, parents: [], people: [],
                             values: values, error: error, canMove: false)
-        let page = try await WebPage.render(req, "orgs/form", title: req.t("org.new"), nav: "orgs", data: data)
+        let page = try await WebPage.render(req, "organizations/form", title: req.t("org.new"), nav: "orgs", data: data)
         if error != nil { page.status = .unprocessableEntity }
         return page
     }

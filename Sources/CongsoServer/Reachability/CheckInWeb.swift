@@ -47,7 +47,7 @@ enum CheckInWeb {
         let data = IndexData(mine: mine, hasMine: !mine.isEmpty, canSend: canSend,
                              orgs: canSend ? try await OrgWeb.treeOptions(actor: actor, selected: nil, on: req.db) : [],
                              sent: rows, hasSent: !rows.isEmpty, error: error, pages: nav.links, prev: nav.prev, next: nav.next, total: sent.total)
-        let response = try await WebPage.render(req, "checkins/index", title: req.t("checkins_title"), nav: "checkins", data: data)
+        let response = try await WebPage.render(req, "reachability/index", title: req.t("checkins_title"), nav: "checkins", data: data)
         if error != nil { response.status = .unprocessableEntity }
         return response
     }
@@ -90,6 +90,6 @@ enum CheckInWeb {
         let s = try await CheckInService.status(c, on: req.db)
         let data = ShowData(status: s, sentAt: DisplayDate.format(s.sentAt), dueAt: DisplayDate.format(s.dueAt),
                             people: s.unanswered.map { Person(name: $0.name, unit: $0.unit, phone: $0.phone) }, hasPeople: !s.unanswered.isEmpty)
-        return try await WebPage.render(req, "checkins/show", title: c.message, nav: "checkins", data: data)
+        return try await WebPage.render(req, "reachability/show", title: c.message, nav: "checkins", data: data)
     }
 }

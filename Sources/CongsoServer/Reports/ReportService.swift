@@ -3,7 +3,7 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// Daily reports (seed 003): staff hand in what they did, what comes next, what blocks
+/// Daily reports (docs/sources.md, seed 003): staff hand in what they did, what comes next, what blocks
 /// them and where they worked, once per window; leaders ask for ad-hoc reports.
 enum ReportService {
     // MARK: - Windows

@@ -54,7 +54,7 @@ enum RosterAPI {
         guard let body = req.body.data, body.readableBytes > 0 else { throw AppError.invalid("roster.input_invalid", "empty body") }
         let input: RosterInput
         do { input = try JSONDecoder().decode(RosterInput.self, from: Data(buffer: body)) } catch {
-            throw AppError.invalid("roster.input_invalid", RosterCLI.describe(error))
+            throw AppError.invalid("roster.input_invalid", RosterInput.describe(error))
         }
         guard input.staff.count <= solveMaxStaff else { throw AppError.invalid("roster.too_big", String(solveMaxStaff)) }
         let problem: RosterProblem

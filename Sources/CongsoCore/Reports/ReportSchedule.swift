@@ -1,6 +1,6 @@
 import Foundation
 
-/// When a unit reports (seed 003: 07:00, 11:00 and 17:00). Each window opens at its time
+/// When a unit reports (07:00, 11:00 and 17:00; docs/sources.md, seed 003). Each window opens at its time
 /// and stays open `minutes`; a report handed in before it closes is on time, later ones
 /// are received but late.
 public struct ReportSchedule: Codable, Equatable, Sendable {

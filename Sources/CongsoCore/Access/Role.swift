@@ -1,4 +1,4 @@
-/// Roles from SPEC §1. Every role but `admin` is scoped to an org subtree.
+/// Roles (docs/sources.md, specification: organizations). Every role but `admin` is scoped to an org subtree.
 public enum Role: String, Codable, CaseIterable, Sendable {
     case admin, steering, homeAffairs, head, unitLead, staff, inspector, checkpoint
 
@@ -8,13 +8,13 @@ public enum Role: String, Codable, CaseIterable, Sendable {
 /// What an actor may do. Each capability's service asks for one of these.
 public enum Permission: String, Sendable, CaseIterable {
     case readOrgs, writeOrgs, readStaff, writeStaff, readAudit, readUsers, manageUsers
-    /// Directives and on-site presence (SPEC §2).
+    /// Directives and on-site presence (docs/sources.md, specification: directives).
     case manageDirectives, requestOnSite, approveOnSite, readPresence, fileExceptions, reviewExceptions, decideExceptions
-    /// Travel permits (SPEC §4): unit leads list who must travel, heads approve.
+    /// Travel permits (docs/sources.md, specification: permits): unit leads list who must travel, heads approve.
     case requestPermits, approvePermits
-    /// Rotation rosters (SPEC §3): unit leads and heads plan and publish them.
+    /// Rotation rosters (docs/sources.md, specification: rosters): unit leads and heads plan and publish them.
     case planRosters
-    /// Work management (SPEC §5): leaders assign and dispatch tasks; report rates and
+    /// Work management (docs/sources.md, specification: work management): leaders assign and dispatch tasks; report rates and
     /// check-ins are read and run by leaders; heads confirm monthly ratings.
     case assignTasks, readReports, manageReports, rateStaff
 }

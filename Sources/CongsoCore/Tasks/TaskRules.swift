@@ -1,4 +1,4 @@
-/// A task's life (SPEC §5): who may move it where is decided by the server; which moves
+/// A task's life (docs/sources.md, specification: work management): who may move it where is decided by the server; which moves
 /// exist at all is decided here.
 public enum TaskStatus: String, Codable, CaseIterable, Sendable {
     case new, inProgress, blocked, done, cancelled

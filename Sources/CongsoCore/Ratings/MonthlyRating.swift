@@ -1,4 +1,4 @@
-/// The four official levels of the yearly and monthly staff assessment (Nghị định 90/2020).
+/// The four official levels of the yearly and monthly staff assessment (docs/sources.md, Decree 90/2020).
 public enum RatingLevel: String, Codable, CaseIterable, Sendable {
     case excellent, good, done, notDone
 

@@ -1,4 +1,4 @@
-/// Why someone may work on site during distancing (seed 000, Hanoi 2021): combat duty,
+/// Why someone may work on site during distancing (docs/sources.md, seed 000): combat duty,
 /// office duty, essential goods and services, classified documents, epidemic-control
 /// tasks, or other work the head requires (which needs a written justification).
 public enum ExemptionReason: String, Codable, CaseIterable, Sendable {

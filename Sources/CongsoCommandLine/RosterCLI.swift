@@ -1,3 +1,4 @@
+import CongsoCore
 import Foundation
 
 /// `roster solve` and `roster check` as plain functions, so that `congso roster …` and the
@@ -21,24 +22,10 @@ public enum RosterCLI {
         guard let data = FileManager.default.contents(atPath: path) else { throw Usage(message: "--input: cannot read \(path)") }
         let input: RosterInput
         do { input = try JSONDecoder().decode(RosterInput.self, from: data) } catch {
-            throw Usage(message: "--input: not a roster problem (format v1): \(describe(error))")
+            throw Usage(message: "--input: not a roster problem (format v1): \(RosterInput.describe(error))")
         }
         do { return try RosterProblem(input) } catch let e as RosterInputError {
             throw Usage(message: "--input: the problem is not valid:\n" + e.problems.map { "  - " + $0 }.joined(separator: "\n"))
-        }
-    }
-
-    /// A decoding error as a path and a reason rather than Swift's debug dump.
-    public static func describe(_ error: any Error) -> String {
-        func path(_ c: DecodingError.Context) -> String {
-            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case DecodingError.keyNotFound(let key, let c): return (path(c).isEmpty ? "" : path(c) + ".") + key.stringValue + " is missing"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c): return "\(path(c)): \(c.debugDescription)"
-        case DecodingError.dataCorrupted(let c): return (path(c).isEmpty ? "" : path(c) + ": ") + c.debugDescription
-        default: return "\(error)"
         }
     }
 
@@ -81,7 +68,7 @@ public enum RosterCLI {
         guard let data = FileManager.default.contents(atPath: roster) else { out.stderr("--roster: cannot read \(roster)"); return 2 }
         let doc: RosterDocument
         do { doc = try JSONDecoder().decode(RosterDocument.self, from: data) } catch {
-            out.stderr("--roster: not a roster (format v1): \(describe(error))")
+            out.stderr("--roster: not a roster (format v1): \(RosterInput.describe(error))")
             return 2
         }
         let report = RosterChecker.check(problem, doc)
