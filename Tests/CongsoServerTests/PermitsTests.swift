@@ -60,7 +60,7 @@ let permitKeyDir: Void = {
             let tampered = try await app.send(.POST, "/api/v1/permits/verify", json: ["token": String(chars)])
             let reason = try tampered.content.decode(VerifyResultDTO.self).reason
             #expect(reason == "permit.bad_signature" || reason == "permit.malformed")
-            let later = try await PermitService.verify(token, at: Date().addingTimeInterval(20 * 86_400), on: app.db)
+            let later = try await PermitService.verify(token, at: Date().addingTimeInterval(20 * 86_400), trust: app.permitTrust, on: app.db)
             #expect(later == .failure(.expired))
 
             // Revoked: everywhere, including from the signed list a checkpoint downloads.
@@ -85,7 +85,7 @@ let permitKeyDir: Void = {
 
             // After a key rotation old permits still verify and new ones use the new key.
             let newKid = try await PermitKeys.rotate(in: app.dataDirectory, on: app.db)
-            #expect(try await PermitService.verify(issued[2].token!, on: app.db).map(\.permit.id) == .success(issued[2].number))
+            #expect(try await PermitService.verify(issued[2].token!, trust: app.permitTrust, on: app.db).map(\.permit.id) == .success(issued[2].number))
             let more = try await requestMany(app, lead, people: Array(people.prefix(1)), days: 2)
             let second = try await app.send(.POST, "/api/v1/permits/\(more[0].id)/approve", headers: app.bearer(head))
             #expect(try second.content.decode(PermitDTO.self).kid == newKid)
@@ -94,6 +94,35 @@ let permitKeyDir: Void = {
             let keyFile = PermitKeys.directory(in: app.dataDirectory) + "/" + newKid + ".pem"
             let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
+        }
+    }
+
+    /// The trust list and revocations stay in memory between verifications, and a change
+    /// made by any process (here: a second cache, as another server would hold) is seen by
+    /// the next verification.
+    @Test func theTrustListIsKeptInMemoryAndFollowsEveryChange() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let people = try await f.crowd(app, in: f.hkUnit, count: 3, prefix: "tc")
+            let head = try await app.token("head.hk@t.vn")
+            let requested = try await requestMany(app, try await app.token("lead.hk@t.vn"), people: people)
+            let issued = try await app.send(.POST, "/api/v1/permits/approve", headers: app.bearer(head), json: PermitIDs(ids: requested.map(\.id)))
+                .content.decode(ListResponse<PermitDTO>.self).items
+            let here = PermitTrust(), elsewhere = PermitTrust()
+            for p in issued { #expect(try await PermitService.verify(p.token!, trust: here, on: app.db).map(\.permit.id) == .success(p.number)) }
+            #expect(await here.reloads == 1)
+            // Revoked through the API (another process, as far as these caches know).
+            #expect(try await app.send(.POST, "/api/v1/permits/\(issued[0].id)/revoke", headers: app.bearer(head), json: ["reason": "Thu hồi"]).status == .ok)
+            #expect(try await PermitService.verify(issued[0].token!, trust: here, on: app.db) == .failure(.revoked))
+            #expect(try await PermitService.verify(issued[0].token!, trust: elsewhere, on: app.db) == .failure(.revoked))
+            #expect(try await PermitService.verify(issued[1].token!, trust: here, on: app.db).map(\.permit.id) == .success(issued[1].number))
+            #expect(await here.reloads == 2)
+            // A new signing key: permits it signs verify at once.
+            _ = try await PermitKeys.rotate(in: app.dataDirectory, on: app.db)
+            let more = try await requestMany(app, try await app.token("lead.hk@t.vn"), people: Array(people.prefix(1)), days: 2)
+            let fresh = try await app.send(.POST, "/api/v1/permits/\(more[0].id)/approve", headers: app.bearer(head)).content.decode(PermitDTO.self)
+            #expect(try await PermitService.verify(fresh.token!, trust: here, on: app.db).map(\.permit.id) == .success(fresh.number))
+            #expect(await here.reloads == 3)
         }
     }
 

@@ -30,6 +30,7 @@ enum Migrations {
             UniqueOnSiteRequests(),
             AddTaskOverdueReminderDay(),
             AddTaskEventFields(),
+            CreatePermitTrust(),
         ]
     }
 }

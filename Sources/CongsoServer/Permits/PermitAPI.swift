@@ -143,6 +143,6 @@ enum PermitAPI {
     /// Public: verifies a VNP1 string as a checkpoint would.
     @Sendable static func verify(req: Request) async throws -> VerifyResultDTO {
         let body = try req.content.decode(VerifyBody.self)
-        return result(try await PermitService.verify(body.token ?? "", on: req.db), req)
+        return result(try await PermitService.verify(body.token ?? "", trust: req.application.permitTrust, on: req.db), req)
     }
 }

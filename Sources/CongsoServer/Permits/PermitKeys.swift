@@ -20,7 +20,10 @@ enum PermitKeys {
         row.kid = kid
         row.publicDER = Data(key.derRepresentation).base64EncodedString()
         do {
-            try await row.create(on: db)
+            try await db.writeTransaction { tx in
+                try await row.create(on: tx)
+                try await PermitTrust.changed(on: tx)
+            }
         } catch where DatabaseFailure.isUniqueViolation(error) {
             return   // another request registered the same key a moment earlier
         }

@@ -151,6 +151,7 @@ enum PermitService {
             p.revokedAt = Date()
             p.revokeReason = why
             try await p.save(on: tx)
+            try await PermitTrust.changed(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "permit.revoke", entityType: "permit", entityID: p.id,
                                           orgPath: p.orgPath, summary: "\(p.number): \(why)", before: before, after: p.auditSnapshot)
             return p
@@ -163,9 +164,9 @@ enum PermitService {
     }
 
     /// Verification as a checkpoint does it, with the keys and revocations we publish.
-    static func verify(_ token: String, at now: Date = Date(), on db: any Database) async throws -> Result<PermitCodec.Claims, PermitCodec.Failure> {
-        let trust = JWKS.trust(try await PermitKeys.trustList(on: db))
-        let revoked = Set(try await Permit.query(on: db).filter(\.$status == .revoked).all(\.$number).map(PermitCodec.idHash))
-        return PermitCodec.verify(token.trimmingCharacters(in: .whitespacesAndNewlines), trust: trust, revokedIDHashes: revoked, at: now)
+    static func verify(_ token: String, at now: Date = Date(), trust: PermitTrust, on db: any Database) async throws
+        -> Result<PermitCodec.Claims, PermitCodec.Failure> {
+        let current = try await trust.current(on: db)
+        return PermitCodec.verify(token.trimmingCharacters(in: .whitespacesAndNewlines), trust: current.keys, revokedIDHashes: current.revoked, at: now)
     }
 }

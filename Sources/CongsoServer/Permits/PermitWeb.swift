@@ -224,7 +224,7 @@ enum PermitWeb {
 
     @Sendable static func verifyForm(req: Request) async throws -> Response {
         let token = (try? req.content.decode(VerifyBody.self))?.token ?? ""
-        let result = PermitAPI.result(try await PermitService.verify(token, on: req.db), req)
+        let result = PermitAPI.result(try await PermitService.verify(token, trust: req.application.permitTrust, on: req.db), req)
         let data = VerifyData(token: String(token.prefix(PermitCodec.maxLength)), checked: true, result: result,
                               validFrom: result.permit?.validFrom.vietnamese ?? "", validUntil: result.permit?.validUntil.vietnamese ?? "")
         return try await WebPage.render(req, "permits/verify", title: req.t("verify_title"), nav: "verify", data: data)
