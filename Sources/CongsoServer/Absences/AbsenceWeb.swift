@@ -47,7 +47,7 @@ enum AbsenceWeb {
         let data = PageData(rows: rows, hasRows: !rows.isEmpty, total: paged.total, canRecord: forOthers || actor.staffID != nil,
                             forOthers: forOthers, people: people, today: LocalDate.of(Date()).value, error: error,
                             pages: nav.links, prev: nav.prev, next: nav.next)
-        let response = try await WebPage.render(req, "absences/index", title: req.t("absences_title"), nav: "schedule", data: data)
+        let response = try await WebPage.render(req, "absences/index", title: req.t("absences_title"), nav: "absences", data: data)
         if error != nil { response.status = .unprocessableEntity }
         return response
     }

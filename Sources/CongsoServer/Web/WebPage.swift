@@ -25,6 +25,9 @@ struct PageContext<T: Encodable>: Encodable {
         let canCheckins: Bool
         let canRatings: Bool
         let canPlans: Bool
+        let canAbsences: Bool
+        let showWork: Bool
+        let showPresence: Bool
         let homeOrg: String?
     }
     let lang: String
@@ -34,6 +37,8 @@ struct PageContext<T: Encodable>: Encodable {
     let csrf: String
     let title: String
     let nav: String
+    /// The menu group the page belongs to ("work", "presence", "organization"), marked in the header.
+    let navGroup: String
     let path: String
     let flash: String?
     let flashError: String?
@@ -46,17 +51,23 @@ enum WebPage {
                                      data: T) async throws -> Response {
         let lang = req.lang
         let me = req.actor.map { a in
-            PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
+            let work = (tasks: a.staffID != nil || a.has(.assignTasks), reports: a.staffID != nil || a.has(.readReports),
+                        checkins: a.staffID != nil || a.has(.manageReports), ratings: a.has(.readReports), plans: a.orgID != nil && a.has(.readStaff))
+            let presence = (onSite: a.has(.requestOnSite) || a.has(.approveOnSite), register: a.has(.readPresence) || a.staffID != nil,
+                            permits: a.has(.requestPermits) || a.has(.approvePermits),
+                            exceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
+                            rosters: a.has(.planRosters), schedule: a.staffID != nil, absences: a.staffID != nil || a.has(.planRosters))
+            return PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
                               roleLabel: req.t("role." + a.role.rawValue), isAdmin: a.role == .admin,
                               canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
-                              canPresence: a.has(.readPresence) || a.staffID != nil, canDirectives: a.has(.manageDirectives),
-                              canOnSite: a.has(.requestOnSite) || a.has(.approveOnSite),
-                              canPermits: a.has(.requestPermits) || a.has(.approvePermits),
-                              canExceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
-                              canRosters: a.has(.planRosters), hasSchedule: a.staffID != nil,
-                              canTasks: a.staffID != nil || a.has(.assignTasks),
-                              canReports: a.staffID != nil || a.has(.readReports), canCheckins: a.staffID != nil || a.has(.manageReports),
-                              canRatings: a.has(.readReports), canPlans: a.orgID != nil && a.has(.readStaff),
+                              canPresence: presence.register, canDirectives: a.has(.manageDirectives),
+                              canOnSite: presence.onSite, canPermits: presence.permits, canExceptions: presence.exceptions,
+                              canRosters: presence.rosters, hasSchedule: presence.schedule,
+                              canTasks: work.tasks, canReports: work.reports, canCheckins: work.checkins,
+                              canRatings: work.ratings, canPlans: work.plans, canAbsences: presence.absences,
+                              showWork: work.tasks || work.reports || work.checkins || work.ratings || work.plans,
+                              showPresence: presence.onSite || presence.register || presence.permits || presence.exceptions
+                                  || presence.rosters || presence.schedule || presence.absences,
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]
@@ -65,7 +76,7 @@ enum WebPage {
         if flashError != nil { req.session.data["flashError"] = nil }
         let context = PageContext(lang: lang, otherLang: lang == "vi" ? "en" : "vi",
                                   t: req.application.translations.table(lang), me: me,
-                                  csrf: CSRFMiddleware.token(for: req), title: title, nav: nav,
+                                  csrf: CSRFMiddleware.token(for: req), title: title, nav: nav, navGroup: Self.group(of: nav),
                                   path: req.url.path, flash: flash, flashError: flashError,
                                   unread: try await NotificationService.unreadCount(req.actor?.userID, on: req.db), data: data)
         let response = try await req.view.render(template, context).encodeResponse(for: req)
@@ -75,6 +86,16 @@ enum WebPage {
                                                          isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+
+    /// Which menu group a page's `nav` key sits in.
+    static func group(of nav: String) -> String {
+        switch nav {
+        case "tasks", "reports", "plans", "checkins", "ratings": "work"
+        case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions": "presence"
+        case "orgs", "staff", "users", "directives", "policy", "audit", "account": "organization"
+        default: ""
+        }
     }
 
     /// A refusal shown once on the next page, as an alert.
