@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// What the live schema holds, asked the same way on both databases; for migrations that
