@@ -16,7 +16,7 @@ import VaporTesting
             let task = try await app.send(.POST, "/api/v1/tasks", headers: app.bearer(head),
                                           json: TaskService.Input(title: "Rà soát F1", deadline: futureDay.value, assigneeStaffId: f.hkPerson.id))
                 .content.decode(TaskDTO.self)
-            let next = TaskList.week(of: LocalDate.of(Date())).0.adding(days: 7)
+            let next = LocalDate.of(Date()).monday.adding(days: 7)
             let added = try await app.send(.POST, "/api/v1/plans/items", headers: app.bearer(staff),
                                            json: PlanService.ItemInput(org: "HK-NV", week: next.value, title: "Họp giao ban trực tuyến",
                                                                        day: next.value, ownerStaffId: f.hkPerson.id))

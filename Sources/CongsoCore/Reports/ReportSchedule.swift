@@ -68,7 +68,7 @@ public struct ReportSchedule: Codable, Equatable, Sendable {
     }
 
     /// ISO weekday (1 = Monday) of a Hanoi date.
-    public static func isoWeekday(_ d: LocalDate) -> Int { (d.weekday + 5) % 7 + 1 }
+    public static func isoWeekday(_ d: LocalDate) -> Int { d.isoWeekday }
 
     public func isReportDay(_ d: LocalDate) -> Bool { days.contains(Self.isoWeekday(d)) }
 

@@ -16,16 +16,10 @@ enum AuthWeb {
     struct LoginData: Encodable { let email: String; let next: String; let error: String? }
     struct LoginForm: Content { var email: String?; var password: String?; var next: String? }
 
-    /// Only same-site paths may be the target after sign-in.
-    static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
-        return raw
-    }
-
     @Sendable static func loginPage(req: Request) async throws -> Response {
         if req.actor != nil { return req.redirect(to: "/") }
         return try await WebPage.render(req, "auth/login", title: req.t("login.title"),
-                                        data: LoginData(email: "", next: safeNext(req.query[String.self, at: "next"]), error: nil))
+                                        data: LoginData(email: "", next: SafeRedirect.path(req.query[String.self, at: "next"]), error: nil))
     }
 
     @Sendable static func login(req: Request) async throws -> Response {
@@ -40,10 +34,10 @@ enum AuthWeb {
             req.session.id = nil
             req.session.data["uid"] = user.id!.uuidString
             req.session.data["csrf"] = UserToken.generate()  // a fresh form token for the signed-in session
-            return req.redirect(to: safeNext(form.next))
+            return req.redirect(to: SafeRedirect.path(form.next))
         } catch let error as AppError where error.code == "auth.bad_credentials" {
             let page = try await WebPage.render(req, "auth/login", title: req.t("login.title"),
-                                                data: LoginData(email: form.email ?? "", next: safeNext(form.next), error: req.t("err.auth.bad_credentials")))
+                                                data: LoginData(email: form.email ?? "", next: SafeRedirect.path(form.next), error: req.t("err.auth.bad_credentials")))
             page.status = .unauthorized
             return page
         }

@@ -113,7 +113,7 @@ enum NotificationAPI {
         let id = try req.idParameter()
         try await NotificationService.markRead(id, actor: actor, on: req.db)
         let link = try await AppNotification.find(id, on: req.db)?.link ?? "/notifications"
-        return req.redirect(to: AuthWeb.safeNext(link))
+        return req.redirect(to: SafeRedirect.path(link))
     }
 
     @Sendable static func webReadAll(req: Request) async throws -> Response {

@@ -149,7 +149,7 @@ enum OnSiteWeb {
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
             WebPage.flashError(req, errorText(req, e))
         }
-        return req.redirect(to: AuthWeb.safeNext(f.back ?? "/onsite"))
+        return req.redirect(to: SafeRedirect.path(f.back ?? "/onsite"))
     }
 
     @Sendable static func reject(req: Request) async throws -> Response {
@@ -162,7 +162,7 @@ enum OnSiteWeb {
         } catch let e as AppError where [.unprocessableEntity, .conflict].contains(e.status) {
             WebPage.flashError(req, errorText(req, e))
         }
-        return req.redirect(to: AuthWeb.safeNext(f.back ?? "/onsite"))
+        return req.redirect(to: SafeRedirect.path(f.back ?? "/onsite"))
     }
 
     // MARK: - Presence register

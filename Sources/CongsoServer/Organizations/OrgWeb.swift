@@ -93,17 +93,6 @@ enum OrgWeb {
     }
     struct FormValues: Codable { var code: String?; var name: String?; var kind: String?; var parentId: String?; var headStaffId: String?; var contactStaffId: String? }
 
-    /// The actor's org and everything under it, in tree order and indented (first 400),
-    /// as choices valued by code.
-    static func treeOptions(actor: Actor, selected: String?, on db: any Database) async throws -> [FormOption] {
-        let list = try await Organization.query(on: db).filter(\.$path =~ actor.visiblePrefix).sort(\.$path).limit(400).all()
-        let depth0 = list.map { $0.path.split(separator: "/").count }.min() ?? 0
-        return list.map { o in
-            let indent = String(repeating: "\u{00A0}\u{00A0}", count: max(0, o.path.split(separator: "/").count - depth0))
-            return FormOption(value: o.code, label: "\(indent)\(o.name) (\(o.code))", selected: o.code == selected)
-        }
-    }
-
     /// People of the node's subtree, as choices for head and contact (first 300 by name).
     static func peopleOptions(_ org: Organization, selected: [String?], on db: any Database) async throws -> [FormOption] {
         let people = try await StaffMember.query(on: db)
@@ -141,15 +130,13 @@ enum OrgWeb {
         return page
     }
 
-    static func uuid(_ s: String?) -> UUID? { s.flatMap { UUID(uuidString: $0) } }
-
     @Sendable static func update(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let org = try await OrgService.find(req.parameters.get("id") ?? "", actor: actor, on: req.db)
         let form = try req.content.decode(FormValues.self)
         let input = OrgService.Input(
-            code: form.code == org.code ? nil : form.code, name: form.name, kind: nil, parentID: uuid(form.parentId),
-            headStaffID: .some(uuid(form.headStaffId)), contactStaffID: .some(uuid(form.contactStaffId)))
+            code: form.code == org.code ? nil : form.code, name: form.name, kind: nil, parentID: FormID.parse(form.parentId),
+            headStaffID: .some(FormID.parse(form.headStaffId)), contactStaffID: .some(FormID.parse(form.contactStaffId)))
         do {
             _ = try await OrgService.update(org, input, actor: actor, on: req.db)
         } catch let e as AppError where e.status == .unprocessableEntity || e.status == .conflict {

@@ -6,9 +6,9 @@ import Vapor
 /// the unit's lead approves the plan, which then holds until reopened.
 enum PlanService {
     static func monday(_ raw: String?, now: Date = Date()) throws -> LocalDate {
-        guard let raw, !raw.isEmpty else { return TaskList.week(of: LocalDate.of(now)).0 }
+        guard let raw, !raw.isEmpty else { return LocalDate.of(now).monday }
         guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
-        return TaskList.week(of: d).0
+        return d.monday
     }
 
     /// Who may see a unit's plan: whoever reads its staff.
@@ -41,7 +41,7 @@ enum PlanService {
     static func addItem(_ input: ItemInput, actor: Actor, on db: any Database) async throws -> (WeeklyPlan, PlanItem) {
         let org = try await org(input.org, actor: actor, on: db)
         let week = try monday(input.week)
-        guard week >= TaskList.week(of: LocalDate.of(Date())).0 else { throw AppError.invalid("plan.week_past", week.vietnamese) }
+        guard week >= LocalDate.of(Date()).monday else { throw AppError.invalid("plan.week_past", week.vietnamese) }
         let title = (input.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw AppError.invalid("task.title_missing", "") }
         guard title.count <= 300 else { throw AppError.invalid("too_long", "300") }

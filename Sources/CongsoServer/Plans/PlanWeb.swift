@@ -53,7 +53,7 @@ enum PlanWeb {
         }
         let loose = plan.items.filter { $0.day == nil }.map(item)
         if !loose.isEmpty { days.insert(Day(label: req.t("plans_during_week"), items: loose, hasItems: true), at: 0) }
-        let current = TaskList.week(of: LocalDate.of(Date())).0
+        let current = LocalDate.of(Date()).monday
         let canEdit = plan.status == .draft && week >= current
         var tasks: [Choice] = []
         var people: [Choice] = []
@@ -66,7 +66,7 @@ enum PlanWeb {
                 .map { Choice(value: $0.id!.uuidString, label: $0.fullName) }
         }
         let data = PageData(
-            org: org.name, orgCode: org.code, orgs: try await OrgWeb.treeOptions(actor: actor, selected: org.code, on: req.db),
+            org: org.name, orgCode: org.code, orgs: try await OrgOptions.tree(actor: actor, selected: org.code, on: req.db),
             week: week.value, weekLabel: "\(week.vietnamese) – \(week.adding(days: 6).vietnamese)",
             prevWeek: "/plans?org=\(org.code)&week=\(week.adding(days: -7).value)", nextWeek: "/plans?org=\(org.code)&week=\(week.adding(days: 7).value)",
             planId: plan.id?.uuidString, approved: plan.status == .approved,

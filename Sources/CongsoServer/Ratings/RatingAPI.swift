@@ -11,7 +11,7 @@ enum RatingAPI {
 
     static func scope(_ req: Request) async throws -> (Actor, Organization, String) {
         let actor = try req.requireActor()
-        let (org, _) = try await ReportAPI.orgAndDate(req, actor)
+        let (org, _) = try await req.orgAndDay(actor)
         return (actor, org, try RatingService.parseMonth(req.query[String.self, at: "month"]))
     }
 

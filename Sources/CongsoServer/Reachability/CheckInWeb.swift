@@ -45,7 +45,7 @@ enum CheckInWeb {
         let canSend = actor.has(.manageReports)
         let nav = PageLinks.make(base: [:], page: page.page, pageCount: sent.pageCount)
         let data = IndexData(mine: mine, hasMine: !mine.isEmpty, canSend: canSend,
-                             orgs: canSend ? try await OrgWeb.treeOptions(actor: actor, selected: nil, on: req.db) : [],
+                             orgs: canSend ? try await OrgOptions.tree(actor: actor, selected: nil, on: req.db) : [],
                              sent: rows, hasSent: !rows.isEmpty, error: error, pages: nav.links, prev: nav.prev, next: nav.next, total: sent.total)
         let response = try await WebPage.render(req, "reachability/index", title: req.t("checkins_title"), nav: "checkins", data: data)
         if error != nil { response.status = .unprocessableEntity }

@@ -55,33 +55,16 @@ enum ReportAPI {
         ListResponse(try await ReportService.mine(try req.requireActor(), page: try PageRequest(req), on: req.db).map(DailyReportDTO.init))
     }
 
-    /// The org (default: the actor's own) and day (default: today in Hanoi) asked for.
-    static func orgAndDate(_ req: Request, _ actor: Actor) async throws -> (Organization, LocalDate) {
-        let org: Organization
-        if let under = try await req.orgFilter(actor) {
-            org = under
-        } else if let id = actor.orgID, let o = try await Organization.find(id, on: req.db) {
-            org = o
-        } else if let root = try await Organization.query(on: req.db).filter(\.$parentID == nil).sort(\.$sortKey).first() {
-            org = root
-        } else {
-            throw AppError.notFound("org")
-        }
-        let raw = req.query[String.self, at: "date"] ?? ""
-        guard let date = raw.isEmpty ? LocalDate.of(Date()) : LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
-        return (org, date)
-    }
-
     @Sendable static func rates(req: Request) async throws -> ReportRatesDTO {
         let actor = try req.requireActor()
-        let (org, date) = try await orgAndDate(req, actor)
+        let (org, date) = try await req.orgAndDay(actor)
         let slot = req.query[String.self, at: "window"].flatMap { $0.isEmpty ? nil : $0 }
         return try await ReportRates.rates(org, date: date, slot: slot, actor: actor, on: req.db)
     }
 
     @Sendable static func schedule(req: Request) async throws -> ReportService.ScheduleDTO {
         let actor = try req.requireActor()
-        let (org, _) = try await orgAndDate(req, actor)
+        let (org, _) = try await req.orgAndDay(actor)
         try actor.require(.readOrgs, on: org.orgPath)
         return try await ReportService.scheduleDTO(org, on: req.db)
     }

@@ -202,7 +202,7 @@ enum ReportWeb {
 
     static func ratesFor(_ req: Request) async throws -> (ReportRatesDTO, String?) {
         let actor = try req.requireActor()
-        let (org, date) = try await ReportAPI.orgAndDate(req, actor)
+        let (org, date) = try await req.orgAndDay(actor)
         let slot = req.query[String.self, at: "window"].flatMap { $0.isEmpty ? nil : $0 }
         // A window the day does not have falls back to the whole day.
         let dto = try await ReportRates.rates(org, date: date, slot: nil, actor: actor, on: req.db)

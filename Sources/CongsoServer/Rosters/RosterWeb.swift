@@ -58,7 +58,7 @@ enum RosterWeb {
         let canPlan = actor.has(.planRosters)
         if canPlan {
             // Where a plan can be made: the actor's org and everything under it.
-            orgs = try await OrgWeb.treeOptions(actor: actor, selected: form?.org, on: req.db)
+            orgs = try await OrgOptions.tree(actor: actor, selected: form?.org, on: req.db)
         }
         // Plans usually start on the coming Monday.
         let today = LocalDate.of(Date())

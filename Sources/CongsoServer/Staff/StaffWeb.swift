@@ -162,7 +162,7 @@ enum StaffWeb {
         let actor = try req.requireActor()
         let values = try req.content.decode(FormValues.self)
         do {
-            guard let orgID = OrgWeb.uuid(values.orgId) else { throw AppError.invalid("staff.org_unknown", "") }
+            guard let orgID = FormID.parse(values.orgId) else { throw AppError.invalid("staff.org_unknown", "") }
             let person = try await StaffService.create(orgID: orgID, draft: try draft(values), actor: actor, on: req.db)
             WebPage.flash(req, "flash.created")
             return req.redirect(to: "/staff/\(person.id!)")
@@ -185,7 +185,7 @@ enum StaffWeb {
         let person = try await StaffService.find(try req.idParameter(), actor: actor, on: req.db)
         let values = try req.content.decode(FormValues.self)
         do {
-            _ = try await StaffService.update(person, orgID: OrgWeb.uuid(values.orgId), draft: try draft(values), actor: actor, on: req.db)
+            _ = try await StaffService.update(person, orgID: FormID.parse(values.orgId), draft: try draft(values), actor: actor, on: req.db)
             WebPage.flash(req, "flash.saved")
             return req.redirect(to: "/staff/\(person.id!)")
         } catch let e as AppError where e.status == .unprocessableEntity || e.status == .conflict {

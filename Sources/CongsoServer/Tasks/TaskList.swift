@@ -56,7 +56,7 @@ enum TaskList {
 
     /// Monday and Sunday of the week containing `day`.
     static func week(of day: LocalDate) -> (LocalDate, LocalDate) {
-        let monday = day.adding(days: -(ReportSchedule.isoWeekday(day) - 1))
+        let monday = day.monday
         return (monday, monday.adding(days: 6))
     }
 

@@ -104,7 +104,7 @@ enum TaskWeb {
     static func newPage(_ req: Request, form: Form, error: String?) async throws -> Response {
         let actor = try req.requireActor()
         try actor.require(.assignTasks)
-        let units = try await OrgWeb.treeOptions(actor: actor, selected: form.unit, on: req.db)
+        let units = try await OrgOptions.tree(actor: actor, selected: form.unit, on: req.db)
         let options = try await PeopleOptions.under(actor.visiblePrefix, selected: form.assigneeStaffId.flatMap(UUID.init(uuidString:)), on: req.db)
         let today = LocalDate.of(Date())
         let data = NewData(form: form, units: units, people: options,

@@ -1,4 +1,5 @@
 import CongsoCore
+import Fluent
 import Vapor
 
 /// What every room reads from a request the same way.
@@ -15,6 +16,38 @@ extension Request {
         guard let ref = query[String.self, at: "org"], !ref.isEmpty else { return nil }
         return try await OrgService.find(ref, actor: actor, on: db)
     }
+}
+
+extension Request {
+    /// The org (default: the actor's own) and day (default: today in Hanoi) asked for.
+    func orgAndDay(_ actor: Actor) async throws -> (Organization, LocalDate) {
+        let org: Organization
+        if let under = try await orgFilter(actor) {
+            org = under
+        } else if let id = actor.orgID, let o = try await Organization.find(id, on: db) {
+            org = o
+        } else if let root = try await Organization.query(on: db).filter(\.$parentID == nil).sort(\.$sortKey).first() {
+            org = root
+        } else {
+            throw AppError.notFound("org")
+        }
+        let raw = query[String.self, at: "date"] ?? ""
+        guard let date = raw.isEmpty ? LocalDate.of(Date()) : LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
+        return (org, date)
+    }
+}
+
+/// Where to go back after a sign-in or a form: a path on this site, never another site.
+enum SafeRedirect {
+    static func path(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
+        return raw
+    }
+}
+
+/// An id typed in a form field; anything else is nil.
+enum FormID {
+    static func parse(_ raw: String?) -> UUID? { raw.flatMap { UUID(uuidString: $0) } }
 }
 
 /// A Hanoi day typed in a query or a form: empty means today, anything else must be a date.
