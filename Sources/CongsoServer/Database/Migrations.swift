@@ -5,7 +5,7 @@ import Vapor
 /// that has landed is never edited, reordered or removed, because databases made by
 /// earlier builds have recorded it as done and will never run it again. A schema change
 /// is a new migration at the end (`congso migrate` brings any older database up to date).
-/// `MigrationTests` holds a fingerprint of what each one does to the schema and fails
+/// `MigrationTests` (DatabaseMigrationsTests.swift) holds a fingerprint of what each one does to the schema and fails
 /// when an old one changes; a new one is added to `Tests/CongsoServerTests/Support/migrations.lock`.
 enum Migrations {
     static var ordered: [any Migration] {

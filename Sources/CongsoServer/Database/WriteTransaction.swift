@@ -52,7 +52,6 @@ extension Database {
             throw error
         }
     }
-
 }
 
 enum WriteTransaction {

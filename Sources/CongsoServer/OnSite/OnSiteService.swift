@@ -39,7 +39,6 @@ enum OnSiteService {
         let prepared = checked
         let person = prepared[0].1
         let approvers = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: db)
-        let live = OnSiteRequest.Status.live
         // Two requests racing past the read below meet the unique index; the loser is told
         // the same as someone who asked twice in turn.
         return try await DatabaseFailure.duplicate(as: { try await duplicateRefusal(prepared.map(\.0), on: db) }) {
@@ -48,9 +47,7 @@ enum OnSiteService {
             for (request, person) in prepared {
                 let key = "\(request.staffID)|\(request.date)|\(request.shift)"
                 let date = LocalDate(request.date)!
-                let duplicate = try await OnSiteRequest.query(on: tx).filter(\.$staffID == request.staffID).filter(\.$date == request.date)
-                    .filter(\.$shift == request.shift).filter(\.$status ~~ live).first()
-                if duplicate != nil || !seen.insert(key).inserted { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
+                if try await isTaken(request, on: tx) || !seen.insert(key).inserted { throw AppError.conflict("onsite.duplicate", date.vietnamese) }
                 try await request.create(on: tx)
                 try await AuditService.record(on: tx, actor: actor, action: "onsite.request", entityType: "onsiteRequest", entityID: request.id,
                                               orgPath: request.orgPath, summary: "\(person.fullName) \(request.date) \(request.shift)",
@@ -65,12 +62,16 @@ enum OnSiteService {
         }
     }
 
+    /// Someone already holds a live request for this person, day and shift (the unique index's rule).
+    private static func isTaken(_ r: OnSiteRequest, on db: any Database) async throws -> Bool {
+        try await OnSiteRequest.query(on: db).filter(\.$staffID == r.staffID).filter(\.$date == r.date)
+            .filter(\.$shift == r.shift).filter(\.$status ~~ OnSiteRequest.Status.live).first() != nil
+    }
+
     /// The refusal for a batch that met the unique index: the first day already asked for.
     private static func duplicateRefusal(_ requests: [OnSiteRequest], on db: any Database) async throws -> AppError {
-        for r in requests {
-            let taken = try await OnSiteRequest.query(on: db).filter(\.$staffID == r.staffID).filter(\.$date == r.date)
-                .filter(\.$shift == r.shift).filter(\.$status ~~ OnSiteRequest.Status.live).first()
-            if taken != nil { return AppError.conflict("onsite.duplicate", LocalDate(r.date)?.vietnamese ?? r.date) }
+        for r in requests where try await isTaken(r, on: db) {
+            return AppError.conflict("onsite.duplicate", LocalDate(r.date)?.vietnamese ?? r.date)
         }
         return AppError.conflict("onsite.duplicate", LocalDate(requests[0].date)?.vietnamese ?? requests[0].date)
     }

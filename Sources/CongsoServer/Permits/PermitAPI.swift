@@ -121,7 +121,7 @@ enum PermitAPI {
 
     /// Public: revoked permit ids (SHA-256), signed with a trust-list key.
     @Sendable static func revocations(req: Request) async throws -> Response {
-        let doc = try await PermitService.revocations(dataDirectory: req.application.dataDirectory, on: req.db)
+        let doc = try await PermitService.revocations(dataDirectory: req.application.dataDirectory, trust: req.application.permitTrust, on: req.db)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let response = Response(status: .ok, body: .init(data: try encoder.encode(doc)))

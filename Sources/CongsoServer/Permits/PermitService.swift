@@ -158,9 +158,10 @@ enum PermitService {
         }
     }
 
-    static func revocations(dataDirectory: String, on db: any Database) async throws -> RevocationList.Document {
-        let numbers = try await Permit.query(on: db).filter(\.$status == .revoked).all(\.$number)
-        return try RevocationList.sign(numbers.map(PermitCodec.idHash), at: Date(), key: try await PermitKeys.signingKey(in: dataDirectory, on: db))
+    /// The signed list checkpoints download: the same revoked-id hashes the server's own checks use.
+    static func revocations(dataDirectory: String, trust: PermitTrust, on db: any Database) async throws -> RevocationList.Document {
+        let revoked = try await trust.current(on: db).revoked
+        return try RevocationList.sign(revoked.sorted(), at: Date(), key: try await PermitKeys.signingKey(in: dataDirectory, on: db))
     }
 
     /// Verification as a checkpoint does it, with the keys and revocations we publish.
