@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_web import BASE, PASSWORD, check_page, sign_in, browser  # noqa: F401  (fixture)
+from test_web import BASE, PASSWORD, check_page, flash_after, sign_in, browser  # noqa: F401  (fixture)
 
 UNIT = "Q08-P2"   # Phòng Nội vụ quận Hoàng Mai: 1/2 on site under 17/CT-UBND (Hoàng Mai)
 
@@ -76,8 +76,7 @@ def test_rules_requests_breaches_and_exception(browser, day):
         cards = browser.find_elements(By.CSS_SELECTOR, "div.entry[id^=req-]")
         assert cards, "no pending request left"
         # The refused one stays pending at the end of the queue; take the first one.
-        cards[0].find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
-        flash = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
+        flash = flash_after(browser, cards[0].find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click)
         if i < cap:
             assert flash == "Đã duyệt.", flash
         else:
@@ -139,5 +138,5 @@ def test_rules_requests_breaches_and_exception(browser, day):
     assert f"tối đa {wanted}/{staff_count} người" in summary and "ngoại lệ" in summary, summary
     check_page(browser, "28-policy-after-exception")
     browser.get(f"{BASE}/onsite?org={UNIT}&date={date}")
-    browser.find_elements(By.CSS_SELECTOR, "div.entry[id^=req-]")[0].find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
-    assert WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text == "Đã duyệt."
+    approve = browser.find_elements(By.CSS_SELECTOR, "div.entry[id^=req-]")[0].find_element(By.CSS_SELECTOR, "form[action$='/approve'] button")
+    assert flash_after(browser, approve.click) == "Đã duyệt."

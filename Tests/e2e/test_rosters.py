@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_onsite import api, token
-from test_web import BASE, check_page, sign_in, browser  # noqa: F401  (fixture)
+from test_web import BASE, check_page, flash_after, sign_in, browser  # noqa: F401  (fixture)
 
 UNIT = "Q08-P2"   # Phòng Nội vụ quận Hoàng Mai: 1/2 on site under 17/CT-UBND (Hoàng Mai)
 
@@ -24,13 +24,16 @@ def monday_after(days):
     return d + datetime.timedelta(days=(7 - d.weekday()) % 7)
 
 
-def wait_flash(browser, css=".flash"):
-    return WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, css))).text
+def click_flash(browser, button_id, css=".flash"):
+    return flash_after(browser, browser.find_element(By.ID, button_id).click, css)
 
 
-def submit_confirmed(browser, button_id):
-    browser.find_element(By.ID, button_id).click()
-    WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+def confirmed_flash(browser, button_id):
+    """Clicks a button that asks for confirmation, accepts, and reads the next page's flash."""
+    def click_and_accept():
+        browser.find_element(By.ID, button_id).click()
+        WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+    return flash_after(browser, click_and_accept)
 
 
 def test_plan_edit_publish_and_follow(browser):
@@ -60,8 +63,7 @@ def test_plan_edit_publish_and_follow(browser):
     browser.get(BASE + "/absences")
     browser.execute_script(f"document.getElementById('afrom').value='{day_off}';document.getElementById('ato').value='{day_off}';")
     browser.find_element(By.ID, "areason").send_keys("Nghỉ phép năm")
-    browser.find_element(By.ID, "absence-submit").click()
-    assert wait_flash(browser) == "Đã ghi nhận vắng mặt."
+    assert click_flash(browser, "absence-submit") == "Đã ghi nhận vắng mặt."
     assert "Nghỉ phép năm" in browser.find_element(By.ID, "absences").text
     check_page(browser, "39-absence")
     try:
@@ -83,9 +85,8 @@ def run(browser, start, away, must):
     days = browser.find_element(By.ID, "days")
     days.clear()
     days.send_keys("14")
-    browser.find_element(By.ID, "generate").click()
+    assert "Đã lập lịch nháp" in click_flash(browser, "generate")
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "grid")))
-    assert "Đã lập lịch nháp" in wait_flash(browser)
     roster_url = browser.current_url.split("?")[0]
     assert browser.find_element(By.ID, "roster-status").text == "Bản nháp"
     grid = browser.find_element(By.ID, "grid")
@@ -106,8 +107,7 @@ def run(browser, start, away, must):
     check_page(browser, "42-roster-shift")
     browser.find_element(By.ID, "out-" + must["id"]).click()
     browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
-    browser.find_element(By.ID, "swap").click()
-    refusal = wait_flash(browser, ".flash.error")
+    refusal = click_flash(browser, "swap", ".flash.error")
     assert "phải có mặt" in refusal and must["fullName"] in refusal, refusal
     check_page(browser, "43-roster-edit-refused")
 
@@ -115,12 +115,10 @@ def run(browser, start, away, must):
     browser.get(shift_url)
     next(r for r in browser.find_elements(By.CSS_SELECTOR, "input[name=out]") if r.get_attribute("value") != must["id"]).click()
     browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
-    browser.find_element(By.ID, "swap").click()
-    assert wait_flash(browser) == "Đã đổi người trong ca."
+    assert click_flash(browser, "swap") == "Đã đổi người trong ca."
 
     # 4. Publish: everyone on the roster is told.
-    submit_confirmed(browser, "publish")
-    assert "Đã công bố lịch" in wait_flash(browser)
+    assert "Đã công bố lịch" in confirmed_flash(browser, "publish")
     assert browser.find_element(By.ID, "roster-status").text == "Đã công bố"
     check_page(browser, "44-roster-published")
 
@@ -129,14 +127,12 @@ def run(browser, start, away, must):
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "swap-form")))
     browser.find_elements(By.CSS_SELECTOR, "input[name=out]")[0].click()
     browser.find_elements(By.CSS_SELECTOR, "input[name=in]")[0].click()
-    browser.find_element(By.ID, "swap").click()
-    wait_flash(browser)
+    click_flash(browser, "swap")
     assert browser.find_element(By.ID, "unpublished").is_displayed()
     changes = browser.find_elements(By.CSS_SELECTOR, "#changes tbody tr")
     assert len(changes) == 2, [c.text for c in changes]   # the one who left the shift and the one who came
     check_page(browser, "44b-roster-changes")
-    submit_confirmed(browser, "publish")
-    flash = wait_flash(browser)
+    flash = confirmed_flash(browser, "publish")
     assert "Đã công bố lịch" in flash and ": 2/" in flash, flash
 
     # 6. A member of the unit sees the shifts and subscribes to them.
@@ -159,8 +155,7 @@ def run(browser, start, away, must):
         assert begin.tzinfo is not None and end > begin
         assert str(e.get("SUMMARY")).startswith("Làm việc tại trụ sở")
     # Revoked: the address answers 404 from then on.
-    submit_confirmed(browser, "feed-revoke")
-    wait_flash(browser)
+    confirmed_flash(browser, "feed-revoke")
     try:
         urllib.request.urlopen(url)
         raise AssertionError("a revoked feed still answers")

@@ -9,6 +9,7 @@ import pathlib
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -67,6 +68,31 @@ def sign_in(driver, email):
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     WebDriverWait(driver, 10).until(EC.url_to_be(BASE + "/"))
+
+
+def after_navigation(driver, action):
+    """Runs `action` (a click that submits a form) and waits until the next page has loaded,
+    so nothing is read off the old one. A mark on the old page's window tells them apart;
+    Chromium sometimes reports a vanished element as an inspector error rather than a
+    stale reference, so errors while the page changes are waited through."""
+    driver.execute_script("window.__congsoOldPage = true")
+    action()
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.__congsoOldPage === undefined && document.readyState === 'complete'"))
+
+
+def submit(driver, button_id):
+    after_navigation(driver, driver.find_element(By.ID, button_id).click)
+
+
+def wait_text(driver, css, timeout=15):
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css))).text
+
+
+def flash_after(driver, action, css=".flash"):
+    """The flash message of the page that `action` leads to (never the old page's)."""
+    after_navigation(driver, action)
+    return wait_text(driver, css)
 
 
 def test_sign_in(browser):

@@ -13,13 +13,12 @@ import re
 import subprocess
 import zoneinfo
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_onsite import api, token
-from test_web import BASE, PASSWORD, check_page, sign_in, browser  # noqa: F401  (fixture)
+from test_web import BASE, PASSWORD, after_navigation, check_page, sign_in, submit, wait_text, browser  # noqa: F401  (fixture)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("CONGSO_BIN", str(ROOT / ".build/debug/congso"))
@@ -37,25 +36,6 @@ def past_weekday(skip):
             found += 1
             if found == skip:
                 return d
-
-
-def after_navigation(browser, action):
-    """Runs `action` (a click that submits a form) and waits until the next page has loaded,
-    so nothing is read off the old one. A mark on the old page's window tells them apart;
-    Chromium sometimes reports a vanished element as an inspector error rather than a
-    stale reference, so errors while the page changes are waited through."""
-    browser.execute_script("window.__congsoOldPage = true")
-    action()
-    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script("return window.__congsoOldPage === undefined && document.readyState === 'complete'"))
-
-
-def submit(browser, button_id):
-    after_navigation(browser, browser.find_element(By.ID, button_id).click)
-
-
-def wait_text(browser, css, timeout=15):
-    return WebDriverWait(browser, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css))).text
 
 
 def setup_unit(suffix):
