@@ -23,8 +23,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // QR codes for printed permits (Debian's libqrencode-dev).
         .systemLibrary(name: "CQrencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The SAT solver CaDiCaL (Debian's libcadical-dev, a static C++ library) decides the
+        // roster units the solver's own search cannot settle quickly.
+        .systemLibrary(name: "CCaDiCaL", providers: [.apt(["libcadical-dev"])]),
         // Pure domain: no Vapor, no Fluent, so it builds and tests in seconds.
-        .target(name: "CongsoCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CongsoCore", dependencies: ["CZlib", "CCaDiCaL", .product(name: "Crypto", package: "swift-crypto")]),
         // The command-line halves of Core's work (argument checks, files, exit codes), shared
         // by `congso` and the benchmark binaries, which build without the server.
         .target(name: "CongsoCommandLine", dependencies: ["CongsoCore"]),

@@ -30,10 +30,18 @@ if !FileManager.default.fileExists(atPath: app.directory.resourcesDirectory + "T
 let args = Array(env.arguments.dropFirst())
 // Commands that work on the data start from a migrated database (created on first
 // run); `migrate` decides for itself, and help, `routes` and the roster files touch nothing.
-let needsDatabase = !args.contains("--help") && !args.contains("-h") && !["migrate", "routes", "roster"].contains(args.first ?? "serve")
+// `permit verify --trust-list F` is the offline check at a checkpoint: no database either.
+let offlineVerify = args.starts(with: ["permit", "verify"]) && args.contains { $0 == "--trust-list" || $0.hasPrefix("--trust-list=") }
+let needsDatabase = !args.contains("--help") && !args.contains("-h") && !offlineVerify
+    && !["migrate", "routes", "roster"].contains(args.first ?? "serve")
 do {
     try await configure(app, options: CongsoOptions(autoMigrate: needsDatabase))
     try await app.execute()
+} catch let error as CommandError {
+    // ConsoleKit's own parsing errors (a missing argument, an unknown option or command).
+    await CommandUsage.fail(app, args: args, message: error.description)
+} catch let error as UsageError {
+    await CommandUsage.fail(app, args: args, message: error.description)
 } catch let exit as ExitCode {
     try? await app.asyncShutdown()
     Foundation.exit(exit.code)

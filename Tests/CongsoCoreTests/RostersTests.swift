@@ -100,12 +100,16 @@ import Testing
         #expect(partial.units.first?.partial == true && !partial.infeasible.isEmpty)
     }
 
-    @Test func rulesThatOnlyFailTogetherAreDatedToTheirFirstDay() throws {
-        // Both staff every shift (share 1), but nobody may work two days in a row.
+    @Test func rulesThatOnlyFailTogetherAreNamedWithTheirDaysAndPeople() throws {
+        // Both staff every shift (share 1), but nobody may work two days in a row: any two
+        // consecutive days, the demand and one person's run limit already clash.
         let p = try problem(days: 4, run: 1, units: [U(id: "u", maxOnSiteShare: 1, minOnDuty: 1)], staff: team("u", 2))
         let s = RosterSolver.solve(p)
         #expect(s.infeasible.count == 1)
-        #expect(s.infeasible[0].day == 1 && s.infeasible[0].reason.contains("at most 1 days in a row"))
+        let why = try #require(s.infeasible.first)
+        #expect(why.day != nil && why.lastDay == why.day.map { $0 + 1 })
+        #expect(why.reason.hasPrefix("impossible") && why.reason.contains("at most 1 day in a row") && why.reason.contains("2 on site per shift"))
+        #expect(why.staff.count == 1)
     }
 
     @Test func badInputIsRejectedWithEveryReason() {
@@ -169,6 +173,7 @@ import Testing
                 let present = (0..<n).filter { on($0, slot) }
                 if present.count != u.demand { ok = false }
                 if present.contains(where: { !u.available[$0 * slots + slot] }) { ok = false }
+                if (0..<n).contains(where: { u.must[$0 * slots + slot] && !on($0, slot) }) { ok = false }
                 for list in u.holders where !list.contains(where: { on($0, slot) }) { ok = false }
             }
             guard ok else { continue }

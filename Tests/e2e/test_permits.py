@@ -22,10 +22,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_onsite import api, token
-from test_web import BASE, check_page, shot, sign_in, browser  # noqa: F401  (fixture)
+from test_web import BASE, BIN, ROOT, check_page, shot, sign_in, browser  # noqa: F401  (fixture)
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("CONGSO_BIN", str(ROOT / ".build/debug/congso"))
 VECTOR = (ROOT / "Tests/interop/vectors/permit-v1.txt").read_text().strip()
 
 

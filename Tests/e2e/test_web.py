@@ -20,6 +20,9 @@ from selenium_axe_python import Axe
 BASE = os.environ.get("BASE_URL", "http://127.0.0.1:8080").rstrip("/")
 SHOTS = pathlib.Path(os.environ.get("SCREENSHOT_DIR", ".ci/artifacts/screenshots"))
 PASSWORD = "congso2021"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The executable the server runs, for the command-line tests (same database as the server's).
+BIN = os.environ.get("CONGSO_BIN", str(ROOT / ".build/debug/congso"))
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 800)}
 
 

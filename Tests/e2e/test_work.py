@@ -18,10 +18,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_onsite import api, token
-from test_web import BASE, PASSWORD, after_navigation, check_page, sign_in, submit, wait_text, browser  # noqa: F401  (fixture)
+from test_web import BASE, BIN, ROOT, PASSWORD, after_navigation, check_page, sign_in, submit, wait_text, browser  # noqa: F401  (fixture)
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("CONGSO_BIN", str(ROOT / ".build/debug/congso"))
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NAMES = ["Lê Thị Hồng Nhung", "Phạm Quốc Việt", "Đỗ Minh Châu", "Vũ Thị Ánh", "Hoàng Đức Thắng"]
 

@@ -1,13 +1,17 @@
-"""Congso's roster solver against Google OR-Tools CP-SAT on the same random instances.
+"""Congso's roster solver against Google OR-Tools CP-SAT (one worker) on the same instances.
 
-    python3 bench/rosters/compare.py --congso .build/release/congso [--instances 60] [--seed 1]
+    python3 bench/rosters/compare.py --congso .build/release/congso [--instances 60] [--hard 20] [--seed 1]
 
-For each instance (bench/rosters/generate.py, seeded): `congso roster solve`, then
-`congso roster check` on its output, then CP-SAT (bench/rosters/cpsat.py) on the same
-model. Prints per instance both spreads (per unit, "-" when infeasible), both times and
-whether Congso matched CP-SAT's proven optimum; exits 1 when Congso differs from a proven
-optimum, is worse than an unproven CP-SAT roster, calls feasible units infeasible, writes a
-roster `roster check` rejects, or fewer than --min-matched instances match a proven optimum.
+Two generator modes (bench/rosters/generate.py): --instances typical problems, and --hard
+problems of four hard units each (cohorts that barely cover the demand, tight run limits,
+skills held by few, spells of absence, colliding obligations). For each: `congso roster
+solve`, `congso roster check` on its output, then CP-SAT on the same model. Prints per
+instance both spreads per unit ("-" no roster, "?" undecided), both times and the verdict.
+
+Exits 1 when, on any unit: Congso's spread is above an optimum CP-SAT proves; it has no
+roster where CP-SAT found one; it is undecided where CP-SAT decided; it is worse than an
+unproven CP-SAT roster; `roster check` rejects its roster; or when fewer than --min-matched
+typical instances match a proven optimum. Prints the time ratio and the slowest unit.
 """
 import argparse
 import json
@@ -34,9 +38,13 @@ def instance(seed):
                              cohorts=rnd.choice([0.0, 0.3, 0.5]), run_limit=rnd.choice([0.0, 0.5, 0.8]))
 
 
+UNDECIDED = "?"
+
+
 def run_congso(binary, path, out):
-    """Spreads per unit (None: Congso says infeasible), proven flags, solve time, and whether
-    `roster check` accepts the roster (None when there is no complete roster to check)."""
+    """Spreads per unit (None: Congso proves no roster exists; "?": undecided), proven flags,
+    solve time, the slowest unit's time, and whether `roster check` accepts the roster (None
+    when there is no complete roster to check)."""
     proc = subprocess.run([binary, "roster", "solve", "--input", path, "--output", out, "--best-effort"],
                           capture_output=True, text=True)
     if proc.returncode not in (0, 3):
@@ -44,7 +52,7 @@ def run_congso(binary, path, out):
     doc = json.load(open(out))
     spreads = {u["id"]: (None if u.get("partial") else u["spread"]) for u in doc["units"]}
     for i in doc.get("infeasible", []):
-        spreads[i["unit"]] = None
+        spreads[i["unit"]] = UNDECIDED if i["reason"].startswith("no roster found within the search limit") else None
     optimal = {u["id"]: u["optimal"] for u in doc["units"]}
     checked = None
     if proc.returncode == 0:
@@ -52,59 +60,79 @@ def run_congso(binary, path, out):
         if check.returncode != 0:
             print(check.stdout, file=sys.stderr)
         checked = check.returncode == 0
-    return spreads, optimal, doc["stats"]["solveMillis"], checked
+    return spreads, optimal, doc["stats"]["solveMillis"], doc["stats"].get("slowestUnitMillis", 0.0), checked
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--congso", default=os.environ.get("CONGSO_BIN", ".build/release/congso"))
-    ap.add_argument("--instances", type=int, default=60)
+    ap.add_argument("--instances", type=int, default=60, help="typical problems")
+    ap.add_argument("--hard", type=int, default=20, help="hard problems (four hard units each)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per unit")
-    ap.add_argument("--min-matched", type=int, default=50, help="fail unless at least this many proven instances match")
+    ap.add_argument("--time-limit", type=float, default=30.0, help="CP-SAT seconds per unit")
+    ap.add_argument("--min-matched", type=int, default=50, help="fail unless at least this many typical proven instances match")
+    ap.add_argument("--min-ratio", type=float, default=0.0, help="fail unless CP-SAT's total time is at least this multiple of Congso's")
     a = ap.parse_args()
     tmp = pathlib.Path(tempfile.mkdtemp())
-    rows, matched, proven, failures = [], 0, 0, []
-    print(f"{'inst':>4} {'units':>5} {'staff':>5} {'days':>4}  {'congso spreads':<16} {'cp-sat spreads':<16} {'congso ms':>9} {'cp-sat ms':>9}  match")
-    for i in range(a.instances):
-        seed = a.seed + i
-        problem = instance(seed)
-        path = tmp / f"p{seed}.json"
+    matched, proven, failures = 0, 0, []
+    totals = {"typical": [0.0, 0.0], "hard": [0.0, 0.0]}
+    slowest = (0.0, None)
+    print(f"{'mode':>7} {'inst':>4} {'units':>5} {'staff':>5} {'days':>4}  {'congso spreads':<18} {'cp-sat spreads':<18} {'congso ms':>9} {'cp-sat ms':>9}  match")
+    jobs = [("typical", a.seed + i) for i in range(a.instances)] + [("hard", a.seed + i) for i in range(a.hard)]
+    for mode, seed in jobs:
+        problem = instance(seed) if mode == "typical" else generate.generate_hard(seed)
+        path = tmp / f"{mode}{seed}.json"
         path.write_text(json.dumps(problem))
-        ours, optimal, our_ms, checked = run_congso(a.congso, str(path), str(tmp / f"r{seed}.json"))
+        ours, optimal, our_ms, our_slowest, checked = run_congso(a.congso, str(path), str(tmp / f"r{mode}{seed}.json"))
         theirs = cpsat.solve(problem, time_limit=a.time_limit)
         their_ms = sum(t["millis"] for t in theirs)
+        totals[mode][0] += our_ms
+        totals[mode][1] += their_ms
+        if our_slowest > slowest[0]:
+            slowest = (our_slowest, f"{mode} seed {seed}")
         all_proven = all(t["status"] in ("OPTIMAL", "INFEASIBLE") for t in theirs)
         # Per unit: where CP-SAT proved its answer, Congso must give the same; where CP-SAT
-        # ran out of time with a roster, Congso must have one no worse; where CP-SAT found a
-        # roster, Congso must not call the unit infeasible.
+        # ran out of time with a roster, Congso must have one no worse; where CP-SAT decided
+        # anything, Congso must have decided too.
         wrong = False
         for t in theirs:
             mine = ours.get(t["unit"])
-            if t["status"] in ("OPTIMAL", "INFEASIBLE"):
+            if mine == UNDECIDED:
+                wrong |= t["status"] != "UNKNOWN"
+            elif t["status"] in ("OPTIMAL", "INFEASIBLE"):
                 wrong |= mine != t["spread"]
             elif t["spread"] is not None:
                 wrong |= mine is None or mine > t["spread"]
         wrong |= checked is False
         ok = not wrong and all_proven
-        proven += all_proven
-        matched += ok
+        if mode == "typical":
+            proven += all_proven
+            matched += ok
         if wrong:
-            failures.append(seed)
+            failures.append(f"{mode} {seed}")
         fmt = lambda xs: "/".join("-" if x is None else str(x) for x in xs)
         verdict = ("CHECK FAILED" if checked is False else "NO") if wrong else ("yes" if ok else "CP-SAT not proven; Congso no worse")
-        print(f"{seed:>4} {len(problem['units']):>5} {len(problem['staff']):>5} {problem['days']:>4}  "
-              f"{fmt(ours.get(u['id']) for u in problem['units']):<16} {fmt(t['spread'] for t in theirs):<16} "
+        print(f"{mode:>7} {seed:>4} {len(problem['units']):>5} {len(problem['staff']):>5} {problem['days']:>4}  "
+              f"{fmt(ours.get(u['id']) for u in problem['units']):<18} {fmt(t['spread'] for t in theirs):<18} "
               f"{our_ms:>9.1f} {their_ms:>9.1f}  {verdict}")
         sys.stdout.flush()
-    print(f"\n{matched}/{a.instances} instances proven optimal by CP-SAT within {a.time_limit:g} s per unit, and Congso's spread "
+    print(f"\n{matched}/{a.instances} typical instances proven optimal by CP-SAT within {a.time_limit:g} s per unit, and Congso's spread "
           f"equals that optimum on every unit of each (or both find no roster); `roster check` accepts every complete roster. "
-          f"On the {a.instances - proven} instances CP-SAT could not prove, Congso is never worse than CP-SAT's best roster.")
+          f"Where CP-SAT could not prove, Congso is never worse than CP-SAT's best roster.")
+    ratios = []
+    for mode, (ours_ms, theirs_ms) in totals.items():
+        if ours_ms > 0:
+            ratios.append(theirs_ms / ours_ms)
+            print(f"{mode}: Congso {ours_ms / 1000:.2f} s, CP-SAT (one worker) {theirs_ms / 1000:.2f} s in all: {theirs_ms / ours_ms:.1f}x")
+    print(f"slowest unit: {slowest[0]:.0f} ms ({slowest[1]}); load average {os.getloadavg()[0]:.2f}")
     if failures:
-        print("NOT MATCHED: seeds " + ", ".join(map(str, failures)))
-    if failures or matched < a.min_matched:
+        print("NOT MATCHED: " + ", ".join(failures))
+    short = [r for r in ratios if r < a.min_ratio]
+    if short:
+        print(f"time ratio below {a.min_ratio:g}x")
+    if failures or matched < a.min_matched or short:
         if matched < a.min_matched:
-            print(f"fewer than {a.min_matched} instances matched a proven optimum")
+            print(f"fewer than {a.min_matched} typical instances matched a proven optimum")
         sys.exit(1)
 
 

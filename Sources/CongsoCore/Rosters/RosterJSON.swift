@@ -39,7 +39,11 @@ public enum RosterJSON {
         }
         w.raw("\n],\"stats\":{\"solveMillis\":\(String(format: "%.1f", r.solveMillis)),\"units\":\(r.units.count)")
         w.raw(",\"assignments\":\(r.assignmentCount),\"maxSpread\":\(r.maxSpread),\"searchNodes\":\(r.searchNodes)")
-        w.raw(",\"unprovenUnits\":\(r.unprovenUnits)}")
+        w.raw(",\"unprovenUnits\":\(r.unprovenUnits)")
+        if let slow = r.slowestUnit {
+            w.raw(",\"slowestUnit\":"); w.string(slow.id); w.raw(",\"slowestUnitMillis\":\(String(format: "%.1f", slow.millis))")
+        }
+        w.raw("}")
         if !r.infeasible.isEmpty {
             w.raw(",\n\"infeasible\":")
             infeasibleArray(r, &w)
@@ -48,7 +52,8 @@ public enum RosterJSON {
         return w.bytes
     }
 
-    /// `{"infeasible": [{"unit","date","shift","reason"}]}`; date and shift are null for the whole unit or day.
+    /// `{"infeasible": [{"unit","date","shift","dateTo"?,"staff"?,"reason"}]}`; date and shift are
+    /// null for the whole unit or day; `dateTo` closes a span of days, `staff` names the people involved.
     public static func infeasible(_ r: RosterSolution) -> [UInt8] {
         var w = Writer()
         w.raw("{\"infeasible\":")
@@ -64,6 +69,12 @@ public enum RosterJSON {
             w.raw("\n{\"unit\":"); w.string(p.unit)
             w.raw(",\"date\":"); if let d = p.day { w.string(r.dates[d]) } else { w.raw("null") }
             w.raw(",\"shift\":"); if let s = p.shift { w.string(r.shifts[s]) } else { w.raw("null") }
+            if let last = p.lastDay { w.raw(",\"dateTo\":"); w.string(r.dates[last]) }
+            if !p.staff.isEmpty {
+                w.raw(",\"staff\":[")
+                for (j, id) in p.staff.enumerated() { if j > 0 { w.raw(",") }; w.string(id) }
+                w.raw("]")
+            }
             w.raw(",\"reason\":"); w.string(p.reason); w.raw("}")
         }
         w.raw("\n]")

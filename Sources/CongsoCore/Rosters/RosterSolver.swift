@@ -7,6 +7,15 @@ public struct RosterInfeasibility: Sendable, Equatable {
     public var day: Int?
     public var shift: Int?
     public var reason: String
+    /// When the reason spans several days: the last of them (`day` is the first).
+    public var lastDay: Int?
+    /// The staff whose absences, obligations or run limit take part in the reason.
+    public var staff: [String]
+
+    public init(unit: String, day: Int?, shift: Int?, reason: String, lastDay: Int? = nil, staff: [String] = []) {
+        self.unit = unit; self.day = day; self.shift = shift; self.reason = reason
+        self.lastDay = lastDay; self.staff = staff
+    }
 }
 
 /// What the solver found for one unit.
@@ -30,6 +39,8 @@ public struct RosterSolution: Sendable {
     public var infeasible: [RosterInfeasibility]
     public var solveMillis: Double
     public var searchNodes: Int
+    /// The unit that took longest to solve, and how long (for the "no unit over 2 s" target).
+    public var slowestUnit: (id: String, millis: Double)?
 
     public var assignmentCount: Int { units.reduce(0) { $0 + $1.onSite.lazy.filter { $0 }.count } }
     public var maxSpread: Int { units.filter { !$0.partial }.map(\.spread).max() ?? 0 }
@@ -40,11 +51,16 @@ public enum RosterSolver {
     public struct Options: Sendable {
         public var bestEffort = false
         /// Search nodes per unit before the solver settles for the best roster it has.
-        public var nodeBudget = 20_000
+        public var nodeBudget = 500
         public var threads = ProcessInfo.processInfo.activeProcessorCount
-        public init(bestEffort: Bool = false, nodeBudget: Int = 20_000) {
+        /// Seconds per unit for the SAT solver once the flow search has not settled the unit.
+        public var satSeconds = 30.0
+        /// Seconds per unit for making a SAT roster's spread smaller and proving it smallest.
+        public var improveSeconds = 1.5
+        public init(bestEffort: Bool = false, nodeBudget: Int = 500, satSeconds: Double = 30) {
             self.bestEffort = bestEffort
             self.nodeBudget = nodeBudget
+            self.satSeconds = satSeconds
         }
     }
 
@@ -67,15 +83,17 @@ public enum RosterSolver {
         var units: [UnitRoster] = []
         var infeasible: [RosterInfeasibility] = []
         var nodes = 0
-        for r in results {
+        var slowest: (id: String, millis: Double)?
+        for (i, r) in results.enumerated() {
             guard let r else { continue }
             nodes += r.nodes
+            if r.millis > (slowest?.millis ?? -1) { slowest = (problem.units[i].id, r.millis) }
             infeasible += r.problems
             if let roster = r.roster { units.append(roster) }
         }
         let millis = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         return RosterSolution(dates: problem.dates, shifts: problem.shifts, units: units, infeasible: infeasible,
-                              solveMillis: millis, searchNodes: nodes)
+                              solveMillis: millis, searchNodes: nodes, slowestUnit: slowest)
     }
 
     /// Hands out consecutive ranges of unit indices to workers.
@@ -103,17 +121,18 @@ public enum RosterSolver {
         var roster: UnitRoster?
         var problems: [RosterInfeasibility]
         var nodes: Int
+        var millis = 0.0
     }
 
     /// CONGSO_ROSTER_TRACE=MS prints every unit that takes at least MS milliseconds (for tuning).
     static let traceMillis = ProcessInfo.processInfo.environment["CONGSO_ROSTER_TRACE"].flatMap(Double.init)
 
     static func solveUnit(_ unit: RosterProblem.UnitProblem, options: Options) -> UnitOutcome {
-        guard let limit = traceMillis else { return solveUnitUntraced(unit, options: options) }
         let began = DispatchTime.now().uptimeNanoseconds
-        let out = solveUnitUntraced(unit, options: options)
+        var out = solveUnitUntraced(unit, options: options)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
-        if ms >= limit {
+        out.millis = ms
+        if let limit = traceMillis, ms >= limit {
             let line = "unit \(unit.id): \(unit.count) staff, demand \(unit.demand), cohorts \(unit.cohorts), skills \(unit.requiredSkills.count), "
                 + "run \(unit.maxRun.map(String.init) ?? "-"): \(Int(ms)) ms, \(out.nodes) nodes, spread \(out.roster.map { String($0.spread) } ?? "-"), "
                 + "proven \(out.roster?.optimal ?? false)\n"
@@ -126,12 +145,27 @@ public enum RosterSolver {
         var solver = UnitSolver(unit, nodeBudget: options.nodeBudget)
         var problems = solver.slotProblems()
         if problems.isEmpty {
-            if let r = solver.solve() {
+            var found = solver.solve()
+            if found?.proven != true && (found != nil || solver.searchCut) {
+                // The flow search did not settle the unit within its budget: the SAT solver
+                // decides it, from the spreads already ruled out.
+                let sat = UnitSAT(unit)
+                let known = found.map { UnitSAT.Found(onSite: $0.onSite, cohorts: $0.cohorts, spread: $0.spread, proven: false) }
+                switch sat.solve(from: solver.provenLowerBound, known: known, seconds: options.satSeconds, improveSeconds: options.improveSeconds) {
+                case .roster(let r):
+                    found = .init(onSite: r.onSite, cohorts: r.cohorts, spread: r.spread, proven: r.proven)
+                case .impossible(let rules):
+                    problems = [rules.isEmpty ? provenImpossible(unit) : RosterExplanation.infeasibility(unit, rules)]
+                case .undecided:
+                    problems = [undecided(unit, seconds: options.satSeconds)]
+                }
+            }
+            if let r = found {
                 return UnitOutcome(roster: UnitRoster(id: unit.id, staff: unit.staff, onSite: r.onSite, cohorts: r.cohorts,
                                                       spread: r.spread, optimal: r.proven, partial: false),
                                    problems: [], nodes: solver.totalNodes)
             }
-            problems = [diagnose(unit, options: options)]
+            if problems.isEmpty { problems = [diagnose(unit, seconds: options.satSeconds)] }
         }
         guard options.bestEffort else { return UnitOutcome(roster: nil, problems: problems, nodes: solver.totalNodes) }
         let x = BestEffort.fill(unit)
@@ -140,41 +174,34 @@ public enum RosterSolver {
                            problems: problems, nodes: solver.totalNodes)
     }
 
-    /// No single shift is impossible, yet the rules together are: find the first day by which
-    /// they already are, by solving ever longer beginnings of the period.
-    static func diagnose(_ unit: RosterProblem.UnitProblem, options: Options) -> RosterInfeasibility {
+    /// The flow alone proves the unit impossible (no single shift is, but the counts are):
+    /// the SAT solver names the smallest set of rules that clash.
+    static func diagnose(_ unit: RosterProblem.UnitProblem, seconds: Double) -> RosterInfeasibility {
+        let sat = UnitSAT(unit)
+        sat.sat.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let rules = sat.explain()
+        return rules.isEmpty ? provenImpossible(unit) : RosterExplanation.infeasibility(unit, rules)
+    }
+
+    /// The last resort: neither search decided the unit in the time it had.
+    static func undecided(_ unit: RosterProblem.UnitProblem, seconds: Double?) -> RosterInfeasibility {
+        let limit = seconds.map { " (\(Int($0)) s)" } ?? ""
+        return RosterInfeasibility(unit: unit.id, day: nil, shift: nil,
+                                   reason: "no roster found within the search limit\(limit): \(rulesInForce(unit))")
+    }
+
+    /// Proven impossible, but no smaller set of clashing rules was isolated in time.
+    static func provenImpossible(_ unit: RosterProblem.UnitProblem) -> RosterInfeasibility {
+        RosterInfeasibility(unit: unit.id, day: nil, shift: nil,
+                            reason: "impossible: these rules cannot all hold — \(rulesInForce(unit)), with the staff's absences and obligations")
+    }
+
+    static func rulesInForce(_ unit: RosterProblem.UnitProblem) -> String {
         var rules = ["\(unit.demand) on site per shift"]
         if !unit.requiredSkills.isEmpty { rules.append("skills " + unit.requiredSkills.joined(separator: ", ")) }
         if unit.cohorts > 1 { rules.append("\(unit.cohorts) fixed cohorts") }
         if let run = unit.maxRun { rules.append("at most \(run) days in a row on site") }
-        let detail = rules.joined(separator: "; ")
-        for h in 1...unit.dayCount {
-            var solver = UnitSolver(unit.prefix(days: h), nodeBudget: max(1_000, options.nodeBudget / unit.dayCount))
-            if solver.solve() == nil {
-                if solver.searchCut {
-                    return RosterInfeasibility(unit: unit.id, day: nil, shift: nil,
-                                               reason: "no roster found within the search limit (\(detail))")
-                }
-                return RosterInfeasibility(unit: unit.id, day: h - 1, shift: nil,
-                                           reason: "from this day on the unit cannot be staffed: \(detail), with the staff's unavailability and obligations, cannot all hold")
-            }
-        }
-        return RosterInfeasibility(unit: unit.id, day: nil, shift: nil, reason: "no roster found within the search limit (\(detail))")
-    }
-}
-
-extension RosterProblem.UnitProblem {
-    /// The same unit over its first `days` days only.
-    func prefix(days h: Int) -> Self {
-        var p = self
-        let keep = h * shiftCount
-        p.dayCount = h
-        p.available = []; p.must = []
-        for person in 0..<count {
-            p.available += available[(person * slotCount)..<(person * slotCount + keep)]
-            p.must += must[(person * slotCount)..<(person * slotCount + keep)]
-        }
-        return p
+        return rules.joined(separator: "; ")
     }
 }
 

@@ -17,6 +17,9 @@ struct UnitSolver {
     /// Some search of this unit was cut short by the budget.
     private(set) var searchCut = false
     private(set) var totalNodes = 0
+    /// Every spread below this is proven impossible (by the flow, the cohort count, or a
+    /// search that ran to the end).
+    private(set) var provenLowerBound = 0
     private var nodeLimit = 0
     /// The required skill the flow models exactly: the one with the fewest holders.
     private let flowSkill: Int?
@@ -138,17 +141,13 @@ struct UnitSolver {
             }
         }
         guard let start = lowest else { return nil }
+        provenLowerBound = start
         var proven = true
         for s in start...slots {
-            var tries = 0
             for lo in lows(spread: s, total: total) where cohortDaysFit(lo: lo, hi: lo + s) {
-                // Once the budget is spent, what remains only looks for some roster, briefly: the two
-                // likeliest lowest counts of each spread, and never past twice the budget in all.
-                if !proven {
-                    tries += 1
-                    if tries > 2 || nodes > 2 * nodeBudget { break }
-                }
-                let limit = proven ? nodeBudget : nodes + 300
+                // Once the budget is spent, the SAT solver takes over from the spreads ruled out so far.
+                if !proven { return nil }
+                let limit = nodeBudget
                 budgetSpent = false
                 if let (x, state) = dive(root, lo: lo, hi: lo + s) ?? searchLimited(root, lo: lo, hi: lo + s, limit: limit) {
                     return Result(onSite: x, cohorts: u.cohorts > 1 ? cohortsFilled(state, onSite: x) : nil,
@@ -157,6 +156,7 @@ struct UnitSolver {
                 // A search cut short proves nothing about this spread.
                 if budgetSpent { proven = false }
             }
+            if proven { provenLowerBound = s + 1 }
         }
         return nil
     }

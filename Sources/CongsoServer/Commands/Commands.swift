@@ -84,12 +84,10 @@ struct UserCreateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let email = signature.email, let password = signature.password, let roleRaw = signature.role else {
-            context.console.error("--email, --password and --role are required.")
-            throw ExitCode(2)
+            throw UsageError("--email, --password and --role are required.")
         }
         guard let role = Role(rawValue: roleRaw) else {
-            context.console.error("Unknown role \(roleRaw); use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
-            throw ExitCode(2)
+            throw UsageError("Unknown role \(roleRaw); use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         let app = context.application
         let input = UserService.Input(email: email, displayName: signature.name, password: password, role: role, orgID: signature.org)
@@ -112,8 +110,7 @@ struct ImportStaffCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let data = FileManager.default.contents(atPath: signature.file) else {
-            context.console.error("Cannot read \(signature.file)")
-            throw ExitCode(2)
+            throw UsageError("Cannot read \(signature.file)")
         }
         let console = context.console
         let report = try await StaffCSVService.importCSV(
@@ -149,6 +146,13 @@ struct ExportStaffCommand: AsyncCommand {
         let rows = csv.split(separator: "\r\n").count - 1
         context.console.success("Exported \(rows) staff to \(signature.file)")
     }
+}
+
+/// A command used wrongly (a missing or malformed option): the executable prints the message
+/// and the command's usage and exits 2, like ConsoleKit's own parsing errors.
+public struct UsageError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
 }
 
 /// Lets a command fail with a chosen exit status.

@@ -32,16 +32,14 @@ struct VerifyPermitCommand: AsyncCommand {
         if let at = signature.at {
             let f = ISO8601DateFormatter()
             guard let d = f.date(from: at) ?? LocalDate(at)?.start else {
-                context.console.error("--at: not an ISO 8601 time: \(at)")
-                throw ExitCode(2)
+                throw UsageError("--at: not an ISO 8601 time: \(at)")
             }
             now = d
         }
         let jwks: JWKS.Set
         if let file = signature.trustList {
             guard let data = FileManager.default.contents(atPath: file), let set = try? JSONDecoder().decode(JWKS.Set.self, from: data) else {
-                context.console.error("--trust-list: cannot read a JWKS from \(file)")
-                throw ExitCode(2)
+                throw UsageError("--trust-list: cannot read a JWKS from \(file)")
             }
             jwks = set
         } else {
@@ -53,14 +51,12 @@ struct VerifyPermitCommand: AsyncCommand {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             guard let data = FileManager.default.contents(atPath: file), let doc = try? decoder.decode(RevocationList.Document.self, from: data) else {
-                context.console.error("--revocations: cannot read a revocation list from \(file)")
-                throw ExitCode(2)
+                throw UsageError("--revocations: cannot read a revocation list from \(file)")
             }
             switch RevocationList.verify(doc, trust: trust) {
             case .success(let hashes): revoked = hashes
             case .failure(let f):
-                context.console.error("--revocations: the list is not signed by a trusted key (\(f))")
-                throw ExitCode(2)
+                throw UsageError("--revocations: the list is not signed by a trusted key (\(f))")
             }
         }
         switch PermitCodec.verify(signature.permit.trimmingCharacters(in: .whitespacesAndNewlines), trust: trust, revokedIDHashes: revoked, at: now) {

@@ -14,14 +14,12 @@ struct SchedulerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "run" else {
-            context.console.error("Unknown action \(signature.action); use: congso scheduler run [--at …]")
-            throw ExitCode(2)
+            throw UsageError("Unknown action \(signature.action); use: congso scheduler run [--at …]")
         }
         var now = Date()
         if let raw = signature.at {
             guard let d = ReportService.parseInstant(raw) else {
-                context.console.error("--at: not an instant: \(raw)")
-                throw ExitCode(2)
+                throw UsageError("--at: not an instant: \(raw)")
             }
             now = d
         }

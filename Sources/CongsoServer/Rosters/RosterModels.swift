@@ -38,7 +38,12 @@ final class Roster: Model, @unchecked Sendable {
 /// What the solver (or the last edit) left: per unit, its spread, and the reasons a unit could not be staffed.
 struct RosterReport: Codable, Sendable {
     struct Unit: Codable, Sendable { var id: String; var spread: Int; var optimal: Bool; var partial: Bool }
-    struct Problem: Codable, Sendable { var unit: String; var date: String?; var shift: String?; var reason: String }
+    /// `dateTo` and `staff` (ids) came with explained infeasibility; older reports lack them.
+    struct Problem: Codable, Sendable {
+        var unit: String; var date: String?; var shift: String?; var reason: String
+        var dateTo: String? = nil
+        var staff: [String]? = nil
+    }
     var units: [Unit]
     var infeasible: [Problem]
     var cohorts: [String: Int]

@@ -145,7 +145,8 @@ enum RosterService {
         for u in s.units { if let c = u.cohorts { for (p, id) in u.staff.enumerated() { cohorts[id] = c[p] } } }
         return RosterReport(units: s.units.map { .init(id: $0.id, spread: $0.spread, optimal: $0.optimal, partial: $0.partial) },
                             infeasible: s.infeasible.map { .init(unit: $0.unit, date: $0.day.map { s.dates[$0] }, shift: $0.shift.map { s.shifts[$0] },
-                                                                 reason: $0.reason) },
+                                                                 reason: $0.reason, dateTo: $0.lastDay.map { s.dates[$0] },
+                                                                 staff: $0.staff.isEmpty ? nil : $0.staff) },
                             cohorts: cohorts, solveMillis: s.solveMillis)
     }
 

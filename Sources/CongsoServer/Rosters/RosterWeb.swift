@@ -213,8 +213,15 @@ enum RosterWeb {
                                     shifts: count, cells: gridCells))
             }
         }
-        var problems = report.infeasible.filter { $0.unit == chosen?.uuidString || chosen == nil }.map { p in
-            Problem(text: [p.date.flatMap(LocalDate.init)?.vietnamese, p.shift.map { req.t("shift." + $0) }, p.reason]
+        let reasons = report.infeasible.filter { $0.unit == chosen?.uuidString || chosen == nil }
+        // The solver names staff by id; the page names them as people do.
+        let involved = Set(reasons.flatMap { $0.staff ?? [] }).compactMap(UUID.init(uuidString:))
+        let names = try await StaffMember.query(on: req.db).filter(\.$id ~~ involved).all()
+            .reduce(into: [String: String]()) { $0[$1.id!.uuidString] = $1.fullName }
+        var problems = reasons.map { p in
+            let days = [p.date, p.dateTo].compactMap { $0.flatMap(LocalDate.init)?.vietnamese }.joined(separator: " – ")
+            let reason = names.reduce(p.reason) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+            return Problem(text: [days.isEmpty ? nil : days, p.shift.map { req.t("shift." + $0) }, reason]
                 .compactMap { $0 }.joined(separator: ", "))
         }
         for v in check.violations where v.unit == chosen?.uuidString {

@@ -1,0 +1,295 @@
+import Dispatch
+import Foundation
+
+/// One unit as a SAT problem, for the units the flow search cannot settle within its budget:
+/// it decides them completely — a roster of the smallest spread, or a proof that none exists
+/// with the smallest set of rules that already clash.
+///
+/// Variables: x[p, slot] (on site), for cohorts y[p, c] (person in cohort) and z[t, c] (the
+/// day's cohort). Every rule is guarded by a selector literal that is assumed true, so that
+/// when no roster exists the solver's failed assumptions name the rules involved, and a
+/// deletion pass shrinks them to a minimal set (`explain`).
+final class UnitSAT {
+    let u: RosterProblem.UnitProblem
+    let n: Int, days: Int, shifts: Int, slots: Int
+    let sat = SATSolver()
+    private var x: [Lit] = []
+    private var counts: [Totalizer] = []
+    /// The rules that can be switched off, in the order they are reported.
+    private(set) var rules: [Rule] = []
+    private var selectors: [Lit] = []
+    private var demandSelector: [Lit] = []
+    private var awaySelector: [Int: Lit] = [:]
+    /// Symmetry breaking between interchangeable people: assumed when solving, not when
+    /// explaining (dropping one person's rule would make them no longer interchangeable).
+    private var symmetry: [Lit] = []
+
+    /// A group of clauses that together say one thing a planner recognises.
+    enum Rule: Hashable {
+        case demand(day: Int)
+        case skill(Int, day: Int)
+        case unavailable(person: Int)
+        case obliged(person: Int)
+        case runLimit(person: Int)
+        case cohorts
+    }
+
+    init(_ unit: RosterProblem.UnitProblem) {
+        u = unit
+        n = unit.count; days = unit.dayCount; shifts = unit.shiftCount; slots = unit.slotCount
+        encode()
+    }
+
+    private func selector(_ rule: Rule) -> Lit {
+        let s = sat.newVariable()
+        rules.append(rule)
+        selectors.append(s)
+        return s
+    }
+
+    private func encode() {
+        x = sat.newVariables(n * slots)
+        let d = u.demand
+        // Demand, per day: exactly d of the unit's staff on site in each of its shifts.
+        var slotCount: [Totalizer] = []
+        for slot in 0..<slots {
+            slotCount.append(Totalizer((0..<n).map { x[$0 * slots + slot] }, in: sat, limit: d))
+        }
+        for t in 0..<days {
+            let g = selector(.demand(day: t))
+            demandSelector.append(g)
+            for s in 0..<shifts {
+                for lit in slotCount[t * shifts + s].between(d, d, in: sat) { sat.add(-g, lit) }
+            }
+        }
+        // Skills, per skill and day: a holder on site in every shift.
+        for (k, holders) in u.holders.enumerated() {
+            for t in 0..<days {
+                let g = selector(.skill(k, day: t))
+                for s in 0..<shifts { sat.add([-g] + holders.map { x[$0 * slots + t * shifts + s] }) }
+            }
+        }
+        // Each person's absences and obligations.
+        for p in 0..<n {
+            let off = (0..<slots).filter { !u.available[p * slots + $0] }
+            if !off.isEmpty {
+                let g = selector(.unavailable(person: p))
+                awaySelector[p] = g
+                for slot in off { sat.add(-g, -x[p * slots + slot]) }
+            }
+            let on = (0..<slots).filter { u.must[p * slots + $0] }
+            if !on.isEmpty {
+                let g = selector(.obliged(person: p))
+                for slot in on { sat.add(-g, x[p * slots + slot]) }
+            }
+        }
+        // The run limit: of any run + 1 consecutive days, one is spent off site.
+        if let run = u.maxRun, run < days {
+            for p in 0..<n {
+                let w: [Lit] = (0..<days).map { t in
+                    if shifts == 1 { return x[p * slots + t] }
+                    let v = sat.newVariable()
+                    for s in 0..<shifts { sat.add(-x[p * slots + t * shifts + s], v) }
+                    return v
+                }
+                let g = selector(.runLimit(person: p))
+                for t in 0...(days - run - 1) { sat.add([-g] + (t...(t + run)).map { -w[$0] }) }
+            }
+        }
+        if u.cohorts > 1 { encodeCohorts() }
+        // Each person's count of shifts, for the spread.
+        counts = (0..<n).map { p in Totalizer((0..<slots).map { x[p * slots + $0] }, in: sat) }
+        // People with the same absences, obligations and skills are interchangeable: of two
+        // such, the first listed works at least as many shifts. It cuts the many equivalent
+        // rosters a proof of "no smaller spread" would otherwise visit.
+        var lastOfKind: [[Bool]: Int] = [:]
+        for p in 0..<n {
+            let kind = Array(u.available[(p * slots)..<((p + 1) * slots)]) + u.must[(p * slots)..<((p + 1) * slots)]
+                + u.holders.map { $0.contains(p) }
+            if let q = lastOfKind[kind] {
+                let r = sat.newVariable()
+                symmetry.append(r)
+                for j in 1...slots { sat.add(-r, -counts[p].atLeast(j), counts[q].atLeast(j)) }
+            }
+            lastOfKind[kind] = p
+        }
+    }
+
+    private func encodeCohorts() {
+        let k = u.cohorts
+        let y = (0..<n).map { _ in sat.newVariables(k) }
+        let z = (0..<days).map { _ in sat.newVariables(k) }
+        for p in 0..<n { sat.exactlyOne(y[p]) }
+        for t in 0..<days { sat.exactlyOne(z[t]) }
+        // Sizes differ by at most one.
+        let small = n / k, large = (n + k - 1) / k
+        for c in 0..<k {
+            let size = Totalizer((0..<n).map { y[$0][c] }, in: sat, limit: large)
+            for lit in size.between(small, large, in: sat) { sat.add(lit) }
+        }
+        // Cohorts are interchangeable: number them in the order of their first day.
+        sat.add(z[0][0])
+        for t in 0..<days {
+            for c in 1..<k { sat.add([-z[t][c]] + (0..<t).map { z[$0][c - 1] }) }
+        }
+        // Someone on site on a day belongs to the day's cohort.
+        let g = selector(.cohorts)
+        for p in 0..<n {
+            for slot in 0..<slots {
+                for c in 0..<k { sat.add(-g, -x[p * slots + slot], -z[slot / shifts][c], y[p][c]) }
+            }
+        }
+        // Implied but strong: a cohort that gets a day must be able to staff it from its members
+        // who are there. Each such clause follows from the demand of that day, the cohort rule
+        // and the absences of the staff it names, so it is switched off with any of them and
+        // explanations stay exact.
+        func guards(_ t: Int, _ away: [Int]) -> [Lit] {
+            [-demandSelector[t], -g] + away.compactMap { awaySelector[$0].map { -$0 } }
+        }
+        let spare = large - u.demand
+        for slot in 0..<slots {
+            let t = slot / shifts
+            let away = (0..<n).filter { !u.available[$0 * slots + slot] }
+            let ready = (0..<n).filter { u.available[$0 * slots + slot] }
+            for c in 0..<k {
+                let zc = z[t][c]
+                let enough = Totalizer(ready.map { y[$0][c] }, in: sat, limit: u.demand)
+                for lit in enough.between(u.demand, ready.count, in: sat) { sat.add(guards(t, away) + [-zc, lit]) }
+                // From the other side, small and sharp: of the staff away, the cohort holds at
+                // most (its size − demand); with none to spare, it excludes each of them outright.
+                guard away.count > spare else { continue }
+                if spare <= 0 {
+                    for p in away { sat.add(guards(t, [p]) + [-zc, -y[p][c]]) }
+                } else {
+                    let many = Totalizer(away.map { y[$0][c] }, in: sat, limit: spare)
+                    sat.add(guards(t, away) + [-zc, -many.atLeast(spare + 1)])
+                }
+            }
+        }
+        cohortVars = (y, z)
+    }
+
+    private var cohortVars: (y: [[Lit]], z: [[Lit]])?
+
+    // MARK: - Solving
+
+    struct Found {
+        var onSite: [Bool]
+        var cohorts: [Int]?
+        var spread: Int
+        var proven: Bool
+    }
+
+    enum Answer {
+        case roster(Found)
+        case impossible([Rule])
+        /// The time ran out before any roster was found or ruled out.
+        case undecided
+    }
+
+    /// A roster, then ever smaller spreads down to `lowest` (a proven lower bound).
+    /// `seconds` bounds the search for a first roster; `improveSeconds` the tightening that
+    /// follows, after which the best roster is returned unproven. Finding rosters is what
+    /// SAT does fast; proving a spread impossible can take long, so it is the part cut short.
+    func solve(from lowest: Int, known: Found? = nil, seconds: Double, improveSeconds: Double) -> Answer {
+        let began = DispatchTime.now().uptimeNanoseconds
+        sat.deadline = began + UInt64(seconds * 1e9)
+        var best: Found
+        if let known {
+            best = known
+        } else {
+            // First: is there any roster at all?
+            switch trace("any", sat.solve(assuming: selectors), since: began) {
+            case .unknown: return .undecided
+            case .unsatisfiable: return .impossible(explain())
+            case .satisfiable: best = model()
+            }
+        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        sat.deadline = min(sat.deadline ?? .max, now + UInt64(improveSeconds * 1e9))
+        // Step down one spread at a time: a roster one step better is usually close to the
+        // last, so each step is quick, while a jump can land on a spread as hard to fill as
+        // to refute. Symmetry breaking stays off here: it helps proofs, not finding.
+        var proven = lowest
+        while proven < best.spread {
+            let s = best.spread - 1
+            let g = spreadAtMost(s)
+            let t = DispatchTime.now().uptimeNanoseconds
+            let outcome = trace("spread ≤ \(s)", sat.solve(assuming: selectors + (s == proven ? symmetry : []) + [g]), since: t)
+            if outcome == .satisfiable { best = model(); continue }
+            if outcome == .unsatisfiable { sat.add(-g); proven = s + 1 }
+            break
+        }
+        best.proven = proven >= best.spread
+        return .roster(best)
+    }
+
+    /// A literal that, assumed, keeps every count within [lo, lo + s] for one lo the solver
+    /// picks among those the mean allows (lo ≤ total/n ≤ lo + s).
+    private func spreadAtMost(_ s: Int) -> Lit {
+        let total = u.demand * slots
+        let from = max(0, (total + n - 1) / n - s), to = min(total / n, slots)
+        let g = sat.newVariable()
+        guard from <= to else { sat.add(-g); return g }
+        let pick = sat.newVariables(to - from + 1)
+        sat.add([-g] + pick)
+        for (i, lo) in (from...to).enumerated() {
+            for p in 0..<n { for lit in counts[p].between(lo, lo + s, in: sat) { sat.add(-pick[i], lit) } }
+        }
+        return g
+    }
+
+    private func trace(_ what: String, _ outcome: SATSolver.Outcome, since: UInt64) -> SATSolver.Outcome {
+        if RosterSolver.traceMillis != nil {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - since) / 1e6
+            FileHandle.standardError.write(Data("  sat \(u.id) \(what): \(outcome) in \(Int(ms)) ms (\(sat.variables) vars, \(sat.clauses) clauses)\n".utf8))
+        }
+        return outcome
+    }
+
+    private func model() -> Found {
+        var on = Array(repeating: false, count: n * slots)
+        for i in on.indices { on[i] = sat.value(x[i]) }
+        var lo = Int.max, hi = 0
+        for p in 0..<n {
+            let c = (0..<slots).filter { on[p * slots + $0] }.count
+            lo = min(lo, c); hi = max(hi, c)
+        }
+        let cohorts = cohortVars.map { vars in (0..<n).map { p in vars.y[p].firstIndex { sat.value($0) } ?? 0 } }
+        return Found(onSite: on, cohorts: cohorts, spread: n == 0 ? 0 : hi - lo, proven: false)
+    }
+
+    // MARK: - Why not
+
+    /// Whether a roster exists under these rules alone (the others switched off).
+    func check(only kept: [Rule]) -> SATSolver.Outcome {
+        let wanted = Set(kept)
+        return sat.solve(assuming: rules.indices.filter { wanted.contains(rules[$0]) }.map { selectors[$0] })
+    }
+
+    /// A small set of rules that cannot all hold: start from the solver's failed assumptions,
+    /// then drop each rule whose absence still leaves no roster. Each check is cut short
+    /// after a few thousand conflicts and the whole after `seconds`: a rule not shown
+    /// unnecessary in time stays, so the set is always a true reason, minimal when time allows.
+    func explain(seconds: Double = 1) -> [Rule] {
+        let overall = sat.deadline
+        sat.deadline = min(overall ?? .max, DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9))
+        defer { sat.deadline = overall }
+        guard sat.solve(assuming: selectors) == .unsatisfiable else { return [] }
+        var core = selectors.indices.filter { sat.failed(selectors[$0]) }
+        var i = 0
+        while i < core.count {
+            var trial = core
+            trial.remove(at: i)
+            sat.limitConflicts(5_000)
+            switch sat.solve(assuming: trial.map { selectors[$0] }) {
+            case .unsatisfiable:
+                // Still impossible without it; keep only what the solver used this time.
+                core = trial.filter { sat.failed(selectors[$0]) }
+            case .satisfiable, .unknown:
+                i += 1
+            }
+        }
+        return core.map { rules[$0] }
+    }
+}
