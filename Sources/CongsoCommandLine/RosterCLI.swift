@@ -22,7 +22,7 @@ public enum RosterCLI {
         guard let data = FileManager.default.contents(atPath: path) else { throw Usage(message: "--input: cannot read \(path)") }
         let input: RosterInput
         do { input = try JSONDecoder().decode(RosterInput.self, from: data) } catch {
-            throw Usage(message: "--input: not a roster problem (format v1): \(RosterInput.describe(error))")
+            throw Usage(message: "--input: not a roster problem (format v1 or v2): \(RosterInput.describe(error))")
         }
         do { return try RosterProblem(input) } catch let e as RosterInputError {
             throw Usage(message: "--input: the problem is not valid:\n" + e.problems.map { "  - " + $0 }.joined(separator: "\n"))

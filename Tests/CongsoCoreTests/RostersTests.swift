@@ -171,10 +171,10 @@ import Testing
             var ok = true
             for slot in 0..<slots where ok {
                 let present = (0..<n).filter { on($0, slot) }
-                if present.count != u.demand { ok = false }
+                if present.count != u.demands[slot] { ok = false }
                 if present.contains(where: { !u.available[$0 * slots + slot] }) { ok = false }
                 if (0..<n).contains(where: { u.must[$0 * slots + slot] && !on($0, slot) }) { ok = false }
-                for list in u.holders where !list.contains(where: { on($0, slot) }) { ok = false }
+                for list in u.holders where u.demands[slot] > 0 && !list.contains(where: { on($0, slot) }) { ok = false }
             }
             guard ok else { continue }
             let dayOn = { (p: Int, t: Int) in (0..<u.shiftCount).contains { on(p, t * u.shiftCount + $0) } }

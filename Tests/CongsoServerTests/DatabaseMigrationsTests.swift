@@ -75,14 +75,16 @@ import Vapor
     /// was (wrongly) added inside CreateTasks, both end with the column, once.
     @Test func theOverdueReminderColumnReachesEveryEarlierDatabase() async throws {
         try await withApp { app in
-            #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
-            // Already there (as CreateTasks made it between the two builds): nothing to do.
-            try await AddTaskOverdueReminderDay().prepare(on: app.db)
-            try await AddTaskOverdueReminderDay().revert(on: app.db)
-            #expect(try await !SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
-            // Missing (a database from before): added.
-            try await AddTaskOverdueReminderDay().prepare(on: app.db)
-            #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: app.db))
+            try await app.db.withConnection { db in
+                #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: db))
+                // Already there (as CreateTasks made it between the two builds): nothing to do.
+                try await AddTaskOverdueReminderDay().prepare(on: db)
+                try await AddTaskOverdueReminderDay().revert(on: db)
+                #expect(try await !SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: db))
+                // Missing (a database from before): added.
+                try await AddTaskOverdueReminderDay().prepare(on: db)
+                #expect(try await SQLSchema.hasColumn("overdue_notified_on", in: WorkTask.schema, on: db))
+            }
         }
     }
 
@@ -95,15 +97,19 @@ import Vapor
             let made = try await app.send(.POST, "/api/v1/tasks", headers: app.bearer(head),
                                           json: ["title": "Báo cáo", "deadline": futureDay.value, "assigneeStaffId": f.hkPerson.id!.uuidString])
             let taskID = try made.content.decode(TaskDTO.self).id
-            try await AddTaskEventFields().revert(on: app.db)
-            let sql = try app.db.sql
-            for (kind, detail) in [("status", "inProgress→done|100"), ("progress", "40"), ("status", "garbage"), ("dispatched", "An")] {
-                try await sql.raw("""
-                    INSERT INTO task_events (id, task_id, kind, actor_label, actor_name, text, detail, created_at)
-                    VALUES (\(bind: UUID()), \(bind: taskID), \(bind: kind), 'x', 'x', '', \(bind: detail), \(bind: Date()))
-                    """).run()
+            // One connection for the schema changes: the in-memory database has one per event
+            // loop, and another connection's schema cache could miss a column just dropped.
+            try await app.db.withConnection { db in
+                try await AddTaskEventFields().revert(on: db)
+                let sql = try db.sql
+                for (kind, detail) in [("status", "inProgress→done|100"), ("progress", "40"), ("status", "garbage"), ("dispatched", "An")] {
+                    try await sql.raw("""
+                        INSERT INTO task_events (id, task_id, kind, actor_label, actor_name, text, detail, created_at)
+                        VALUES (\(bind: UUID()), \(bind: taskID), \(bind: kind), 'x', 'x', '', \(bind: detail), \(bind: Date()))
+                        """).run()
+                }
+                try await AddTaskEventFields().prepare(on: db)
             }
-            try await AddTaskEventFields().prepare(on: app.db)
             let events = try await TaskEvent.query(on: app.db).filter(\.$taskID == taskID).all()
             #expect(events.contains { $0.kind == .status && $0.fromStatus == .inProgress && $0.toStatus == .done && $0.percent == 100 && $0.detail.isEmpty })
             #expect(events.contains { $0.kind == .progress && $0.percent == 40 && $0.detail.isEmpty })

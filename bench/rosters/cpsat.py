@@ -1,4 +1,4 @@
-"""The roster model of docs/roster-format.md in Google OR-Tools CP-SAT, for comparison.
+"""The roster model of docs/roster-format.md (v1 and v2) in Google OR-Tools CP-SAT, for comparison.
 
     python3 bench/rosters/cpsat.py problem.json [--time-limit S]
 
@@ -18,14 +18,24 @@ def cap(unit, n):
     return max(unit["minOnDuty"], int(unit["maxOnSiteShare"] * n + 1e-9))
 
 
+def demand_at(problem, unit, n, date, shift):
+    """Format v1: one number (default the cap). Format v2: a table per kind of day
+    (weekday, weekend, holiday; the missing kinds take weekday's) of staff per shift (missing: 0)."""
+    demand = unit.get("demand", cap(unit, n))
+    if isinstance(demand, int):
+        return demand
+    day = datetime.date.fromisoformat(date)
+    kind = "holiday" if date in problem.get("holidays", []) else ("weekend" if day.weekday() >= 5 else "weekday")
+    return demand.get(kind, demand["weekday"]).get(shift, 0)
+
+
 def solve_unit(problem, unit, staff, time_limit=60.0, workers=1):
     start = datetime.date.fromisoformat(problem["start"])
     dates = [(start + datetime.timedelta(days=i)).isoformat() for i in range(problem["days"])]
     shifts = problem["shifts"]
     D, S, n = len(dates), len(shifts), len(staff)
-    d = unit.get("demand", cap(unit, n))
     k = unit.get("cohorts", 1)
-    run = problem.get("maxConsecutiveOnSiteDays")
+    run = unit.get("maxConsecutiveOnSiteDays", problem.get("maxConsecutiveOnSiteDays"))
     m = cp_model.CpModel()
     x = {(p, t, s): m.NewBoolVar(f"x{p}_{t}_{s}") for p in range(n) for t in range(D) for s in range(S)}
 
@@ -46,8 +56,9 @@ def solve_unit(problem, unit, staff, time_limit=60.0, workers=1):
             m.Add(x[p, t, s] == 1)
     for t in range(D):
         for s in range(S):
+            d = demand_at(problem, unit, n, dates[t], shifts[s])
             m.Add(sum(x[p, t, s] for p in range(n)) == d)
-            for skill in unit.get("requiredSkills", []):
+            for skill in (unit.get("requiredSkills", []) if d > 0 else []):
                 m.Add(sum(x[p, t, s] for p in range(n) if skill in (staff[p].get("skills") or [])) >= 1)
     day = {}
     if run is not None or k > 1:

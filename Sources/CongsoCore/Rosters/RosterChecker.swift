@@ -68,9 +68,10 @@ public enum RosterChecker {
                     let slot = t * shifts + s
                     let present = (0..<u.count).filter { x[$0 * slots + slot] }
                     let (date, shift) = (problem.dates[t], problem.shifts[s])
-                    if present.count != u.demand {
-                        violations.append(.init(code: .demand, unit: u.id, date: date, shift: shift, count: present.count, limit: u.demand,
-                                                text: "unit \(u.id) \(at(t, s)): \(present.count) on site, demand is \(u.demand)"))
+                    let demand = u.demands[slot]
+                    if present.count != demand {
+                        violations.append(.init(code: .demand, unit: u.id, date: date, shift: shift, count: present.count, limit: demand,
+                                                text: "unit \(u.id) \(at(t, s)): \(present.count) on site, demand is \(demand)"))
                     }
                     for p in present where !u.available[p * slots + slot] {
                         violations.append(.init(code: .unavailable, unit: u.id, staff: u.staff[p], date: date, shift: shift,
@@ -80,7 +81,7 @@ public enum RosterChecker {
                         violations.append(.init(code: .must, unit: u.id, staff: u.staff[p], date: date, shift: shift,
                                                 text: "unit \(u.id) \(at(t, s)): \(u.staff[p]) must be on site but is not"))
                     }
-                    for (k, skill) in u.requiredSkills.enumerated() where !u.holders[k].contains(where: { x[$0 * slots + slot] }) {
+                    for (k, skill) in u.requiredSkills.enumerated() where demand > 0 && !u.holders[k].contains(where: { x[$0 * slots + slot] }) {
                         violations.append(.init(code: .skill, unit: u.id, date: date, shift: shift, detail: skill,
                                                 text: "unit \(u.id) \(at(t, s)): nobody on site holds \(skill)"))
                     }

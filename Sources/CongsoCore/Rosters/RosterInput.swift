@@ -1,20 +1,55 @@
 import Foundation
 
-/// The roster problem, format v1 (docs/roster-format.md), exactly as it arrives in JSON.
+/// The roster problem, format v1 or v2 (docs/roster-format.md), exactly as it arrives in JSON.
+/// v2 adds demand per shift and kind of day, holidays, and a run limit per unit.
 public struct RosterInput: Codable, Sendable {
     public struct Unit: Codable, Sendable {
         public var id: String
         public var maxOnSiteShare: Double
         public var minOnDuty: Int
-        public var demand: Int?
+        public var demand: Demand?
         public var requiredSkills: [String]?
         public var cohorts: Int?
+        /// v2: this unit's run limit, instead of the problem's.
+        public var maxConsecutiveOnSiteDays: Int?
         public init(id: String, maxOnSiteShare: Double, minOnDuty: Int, demand: Int? = nil,
                     requiredSkills: [String]? = nil, cohorts: Int? = nil) {
             self.id = id; self.maxOnSiteShare = maxOnSiteShare; self.minOnDuty = minOnDuty
-            self.demand = demand; self.requiredSkills = requiredSkills; self.cohorts = cohorts
+            self.demand = demand.map(Demand.everyShift); self.requiredSkills = requiredSkills; self.cohorts = cohorts
         }
     }
+
+    /// Staff on site per shift: one number (v1), or (v2) a table per kind of day of staff
+    /// per shift name, e.g. {"weekday": {"AM": 3, "PM": 2}, "weekend": {"AM": 1}}.
+    public enum Demand: Codable, Sendable, Equatable {
+        case everyShift(Int)
+        case byDay([DayKind: [String: Int]])
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let n = try? c.decode(Int.self) { self = .everyShift(n); return }
+            let table = try c.decode([String: [String: Int]].self)
+            var out: [DayKind: [String: Int]] = [:]
+            for (key, shifts) in table {
+                guard let kind = DayKind(rawValue: key) else {
+                    throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown kind of day \(key); use weekday, weekend or holiday")
+                }
+                out[kind] = shifts
+            }
+            self = .byDay(out)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .everyShift(let n): try c.encode(n)
+            case .byDay(let t): try c.encode(Dictionary(uniqueKeysWithValues: t.map { ($0.key.rawValue, $0.value) }))
+            }
+        }
+    }
+
+    /// Weekend is Saturday and Sunday; a holiday is a date in `holidays` (it wins over weekend).
+    public enum DayKind: String, Codable, Sendable, CaseIterable { case weekday, weekend, holiday }
     /// A day (`shift` nil: the whole day) or one shift of a day.
     public struct When: Codable, Sendable, Hashable {
         public var date: String
@@ -32,10 +67,14 @@ public struct RosterInput: Codable, Sendable {
         }
     }
 
+    /// 1 (default) or 2.
+    public var version: Int?
     public var start: String
     public var days: Int
     public var shifts: [String]
     public var maxConsecutiveOnSiteDays: Int?
+    /// v2: public holidays in the period (yyyy-MM-dd), for demand by kind of day.
+    public var holidays: [String]?
     public var units: [Unit]
     public var staff: [Staff]
 

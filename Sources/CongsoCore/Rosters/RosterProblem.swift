@@ -14,7 +14,10 @@ public struct RosterProblem: Sendable {
         public var staff: [String]
         public var dayCount: Int
         public var shiftCount: Int
+        /// The largest demand of any shift (the only one in format v1).
         public var demand: Int
+        /// Staff on site per slot (format v2 lets it vary by shift and kind of day).
+        public var demands: [Int]
         public var cap: Int
         /// 1 when the unit has no cohorts.
         public var cohorts: Int
@@ -28,10 +31,23 @@ public struct RosterProblem: Sendable {
 
         public var slotCount: Int { dayCount * shiftCount }
         public var count: Int { staff.count }
+        /// Every shift needs the same number: the flow search's cohort bounds rely on it.
+        public var uniformDemand: Bool { demands.allSatisfy { $0 == demand } }
+        public var totalDemand: Int { demands.reduce(0, +) }
+
+        public init(id: String, staff: [String], dayCount: Int, shiftCount: Int, demands: [Int], cap: Int, cohorts: Int,
+                    requiredSkills: [String], holders: [[Int]], available: [Bool], must: [Bool], maxRun: Int?) {
+            self.id = id; self.staff = staff; self.dayCount = dayCount; self.shiftCount = shiftCount
+            self.demands = demands; self.demand = demands.max() ?? 0; self.cap = cap; self.cohorts = cohorts
+            self.requiredSkills = requiredSkills; self.holders = holders; self.available = available
+            self.must = must; self.maxRun = maxRun
+        }
     }
 
     public init(_ input: RosterInput) throws {
         var problems: [String] = []
+        let version = input.version ?? 1
+        guard version == 1 || version == 2 else { throw RosterInputError(problems: ["version: must be 1 or 2, got \(version)"]) }
         guard let start = LocalDate(input.start) else { throw RosterInputError(problems: ["start: not a date yyyy-MM-dd: \(input.start)"]) }
         guard (1...366).contains(input.days) else { throw RosterInputError(problems: ["days: must be between 1 and 366, got \(input.days)"]) }
         dates = (0..<input.days).map { start.adding(days: $0).value }
@@ -43,6 +59,13 @@ public struct RosterProblem: Sendable {
         }
         maxConsecutiveOnSiteDays = input.maxConsecutiveOnSiteDays
         let dayIndex = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
+        if version == 1 && input.holidays != nil { problems.append("holidays: needs \"version\": 2") }
+        let holidays = Set(input.holidays ?? [])
+        for h in holidays where LocalDate(h) == nil { problems.append("holidays: not a date yyyy-MM-dd: \(h)") }
+        let kinds: [RosterInput.DayKind] = dates.map { d in
+            if holidays.contains(d) { return .holiday }
+            return LocalDate(d)!.isoWeekday >= 6 ? .weekend : .weekday
+        }
         let shiftIndex = Dictionary(shifts.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
         var unitIndex: [String: Int] = [:]
@@ -80,9 +103,37 @@ public struct RosterProblem: Sendable {
             }
             if u.minOnDuty < 0 { problems.append("unit \(u.id): minOnDuty must not be negative") }
             let cap = RosterInput.cap(share: u.maxOnSiteShare, minOnDuty: u.minOnDuty, count: n)
-            let demand = u.demand ?? cap
-            if demand < u.minOnDuty || demand > cap {
-                problems.append("unit \(u.id): demand \(demand) must lie between minOnDuty \(u.minOnDuty) and the cap \(cap) (= max(minOnDuty, floor(\(u.maxOnSiteShare) × \(n) staff)))")
+            let capText = "the cap \(cap) (= max(minOnDuty, floor(\(u.maxOnSiteShare) × \(n) staff)))"
+            var demands = Array(repeating: cap, count: slotCount)
+            switch u.demand {
+            case nil: break
+            case .everyShift(let demand)?:
+                if demand < u.minOnDuty || demand > cap {
+                    problems.append("unit \(u.id): demand \(demand) must lie between minOnDuty \(u.minOnDuty) and \(capText)")
+                }
+                demands = Array(repeating: demand, count: slotCount)
+            case .byDay(let table)?:
+                if version == 1 { problems.append("unit \(u.id): demand by shift and kind of day needs \"version\": 2") }
+                for (kind, row) in table {
+                    for (shift, value) in row {
+                        if shiftIndex[shift] == nil { problems.append("unit \(u.id): demand.\(kind.rawValue): unknown shift \(shift)") }
+                        if value != 0 && (value < u.minOnDuty || value > cap) {
+                            problems.append("unit \(u.id): demand.\(kind.rawValue).\(shift) \(value) must be 0 (nobody) or lie between minOnDuty \(u.minOnDuty) and \(capText)")
+                        }
+                    }
+                }
+                guard let weekday = table[.weekday] else {
+                    problems.append("unit \(u.id): demand by kind of day must give \"weekday\" (the other kinds default to it)")
+                    break
+                }
+                for t in 0..<dates.count {
+                    let row = table[kinds[t]] ?? weekday
+                    for (s, name) in shifts.enumerated() { demands[t * shiftCount + s] = row[name] ?? 0 }
+                }
+            }
+            if let run = u.maxConsecutiveOnSiteDays {
+                if version == 1 { problems.append("unit \(u.id): a run limit per unit needs \"version\": 2") }
+                if run < 1 { problems.append("unit \(u.id): maxConsecutiveOnSiteDays must be at least 1, got \(run)") }
             }
             let cohorts = u.cohorts ?? 1
             if cohorts < 1 || (n > 0 && cohorts > n) {
@@ -107,9 +158,9 @@ public struct RosterProblem: Sendable {
                 must[i] = on[i]
             }
             units.append(UnitProblem(id: u.id, staff: members[ui].map { input.staff[$0].id }, dayCount: dates.count,
-                                     shiftCount: shiftCount, demand: demand, cap: cap, cohorts: max(1, cohorts),
+                                     shiftCount: shiftCount, demands: demands, cap: cap, cohorts: max(1, cohorts),
                                      requiredSkills: skills, holders: holders, available: available, must: must,
-                                     maxRun: input.maxConsecutiveOnSiteDays))
+                                     maxRun: u.maxConsecutiveOnSiteDays ?? input.maxConsecutiveOnSiteDays))
         }
         if !problems.isEmpty { throw RosterInputError(problems: problems) }
         self.units = units

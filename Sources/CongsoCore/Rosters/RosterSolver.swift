@@ -197,7 +197,7 @@ public enum RosterSolver {
     }
 
     static func rulesInForce(_ unit: RosterProblem.UnitProblem) -> String {
-        var rules = ["\(unit.demand) on site per shift"]
+        var rules = [unit.uniformDemand ? "\(unit.demand) on site per shift" : "the demand of each shift (up to \(unit.demand))"]
         if !unit.requiredSkills.isEmpty { rules.append("skills " + unit.requiredSkills.joined(separator: ", ")) }
         if unit.cohorts > 1 { rules.append("\(unit.cohorts) fixed cohorts") }
         if let run = unit.maxRun { rules.append("at most \(run) days in a row on site") }
@@ -228,7 +228,7 @@ enum BestEffort {
                     if sa != sb { return sa > sb }
                     return counts[a] < counts[b]
                 }
-                for p in ranked.prefix(u.demand) {
+                for p in ranked.prefix(u.demands[slot]) {
                     x[p * slots + slot] = true
                     counts[p] += 1
                     today[p] = true

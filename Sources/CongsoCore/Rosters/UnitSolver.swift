@@ -83,6 +83,7 @@ struct UnitSolver {
         }
         for slot in 0..<slots {
             let (t, s) = (slot / shifts, slot % shifts)
+            let d = u.demands[slot]
             var available = 0, must = 0
             for p in 0..<n {
                 let i = p * slots + slot
@@ -100,7 +101,8 @@ struct UnitSolver {
             if must > d {
                 out.append(.init(unit: u.id, day: t, shift: s, reason: "\(must) staff must be on site, more than the \(d) needed"))
             }
-            for (k, skill) in u.requiredSkills.enumerated() where !u.holders[k].contains(where: { u.available[$0 * slots + slot] }) || d == 0 {
+            // A shift nobody works (demand 0, format v2) needs no skill.
+            for (k, skill) in u.requiredSkills.enumerated() where d > 0 && !u.holders[k].contains(where: { u.available[$0 * slots + slot] }) {
                 out.append(.init(unit: u.id, day: t, shift: s, reason: "no available staff holds the required skill \"\(skill)\""))
             }
         }
@@ -131,7 +133,7 @@ struct UnitSolver {
         }
         let root = State(off: u.available.map { !$0 }, on: u.must,
                          personCohort: Array(repeating: -1, count: n), dayCohort: Array(repeating: -1, count: days))
-        let total = d * slots
+        let total = u.totalDemand
         // The flow alone gives a lower bound on the spread.
         var lowest: Int?
         for s in (total % n == 0 ? 0 : 1)...slots where lowest == nil {
@@ -165,7 +167,7 @@ struct UnitSolver {
     /// a cohort of size z working m days needs z·lo ≤ demand·shifts·m ≤ z·hi. Some split of
     /// the days among the cohorts must allow that, or the bounds are out of reach.
     func cohortDaysFit(lo: Int, hi: Int) -> Bool {
-        guard u.cohorts > 1 else { return true }
+        guard u.cohorts > 1, u.uniformDemand else { return true }
         let perDay = u.demand * shifts
         let (small, large, largeCount) = cohortSizes
         func range(_ size: Int) -> (Int, Int) {
@@ -203,7 +205,6 @@ struct UnitSolver {
     /// A roster meeting demand, availability, forced cells, the count bounds and the flow
     /// skill — or nil when none exists, which prunes the branch.
     func relax(_ st: State, lo: Int, hi: Int) -> [Bool]? {
-        let d = u.demand
         let source = 0, sink = 1
         let person = 2, slotBase = 2 + n, skillBase = 2 + n + slots
         var g = BoundedFlow(nodes: 2 + n + slots * (flowSkill == nil ? 1 : 2))
@@ -223,7 +224,8 @@ struct UnitSolver {
             }
         }
         for slot in 0..<slots {
-            if flowSkill != nil { g.addEdge(skillBase + slot, slotBase + slot, low: 1, high: d) }
+            let d = u.demands[slot]
+            if flowSkill != nil { g.addEdge(skillBase + slot, slotBase + slot, low: d > 0 ? 1 : 0, high: d) }
             g.addEdge(slotBase + slot, sink, low: d, high: d)
         }
         g.addEdge(sink, source, high: 1 << 28)
@@ -384,6 +386,7 @@ struct UnitSolver {
     /// With every person and day placed: each cohort's share of the shifts, spread over its
     /// members, must fit between lo and hi.
     private func countsFit(_ st: State, lo: Int, hi: Int) -> Bool {
+        guard u.uniformDemand else { return true }
         var size = Array(repeating: 0, count: u.cohorts), m = Array(repeating: 0, count: u.cohorts)
         for p in 0..<n where st.personCohort[p] >= 0 { size[Int(st.personCohort[p])] += 1 }
         for t in 0..<days where st.dayCohort[t] >= 0 { m[Int(st.dayCohort[t])] += 1 }
@@ -407,7 +410,7 @@ struct UnitSolver {
                 here += 1
                 for h in holds.indices where holds[h][p] { skill[h] = true }
             }
-            short += max(0, u.demand - here) + skill.filter { !$0 }.count
+            short += max(0, u.demands[slot] - here) + (u.demands[slot] > 0 ? skill.filter { !$0 }.count : 0)
         }
         return short
     }

@@ -3,7 +3,7 @@ import CongsoCore
 import Foundation
 import Vapor
 
-/// `roster solve` and `roster check` on format v1 files (docs/roster-format.md). They touch
+/// `roster solve` and `roster check` on format v1 and v2 files (docs/roster-format.md). They touch
 /// no database; the work is `RosterCLI` in CongsoCommandLine, shared with the benchmark binary.
 struct RosterCommands: AsyncCommandGroup {
     var help: String { "Rotation rosters on JSON files (roster solve, roster check)." }
@@ -12,7 +12,7 @@ struct RosterCommands: AsyncCommandGroup {
 
 struct RosterSolveCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "input", short: "i", help: "Problem file, format v1") var input: String?
+        @Option(name: "input", short: "i", help: "Problem file, format v1 or v2") var input: String?
         @Option(name: "output", short: "o", help: "Where to write the roster (default: standard output)") var output: String?
         @Flag(name: "best-effort", help: "On an infeasible unit, still write a partial roster next to the reasons") var bestEffort: Bool
         @Option(name: "threads", help: "Units solved in parallel (default: one per core)") var threads: Int?
@@ -32,7 +32,7 @@ struct RosterSolveCommand: AsyncCommand {
 
 struct RosterCheckCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "input", short: "i", help: "Problem file, format v1") var input: String?
+        @Option(name: "input", short: "i", help: "Problem file, format v1 or v2") var input: String?
         @Option(name: "roster", short: "r", help: "Roster file from any solver") var roster: String?
     }
     var help: String { "Check a roster against every hard rule: roster check --input F --roster G. Exit 0 only when none is broken." }

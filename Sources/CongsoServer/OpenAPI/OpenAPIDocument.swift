@@ -172,7 +172,7 @@ enum OpenAPIDocument {
                                                       schema: ref("Revocations"), errors: [], secured: false)],
             "/api/v1/permits/verify": ["post": op("Verify a VNP1 string as a checkpoint would", tag: "permits", body: "VerifyRequest",
                                                   schema: ref("VerifyResult"), errors: ["400"], secured: false)],
-            "/api/v1/rosters/solve": ["post": op("Solve a roster problem in format v1 (docs/roster-format.md); at most 8 MB and 20,000 staff. 422 answers {\"infeasible\": [...]}",
+            "/api/v1/rosters/solve": ["post": op("Solve a roster problem in format v1 or v2 (docs/roster-format.md); at most 8 MB and 20,000 staff. 422 answers {\"infeasible\": [...]}",
                                                  tag: "rosters", body: "RosterProblem", schema: ref("RosterSolution"), errors: ["400", "401", "413", "422"])],
             "/api/v1/rosters": [
                 "get": op("Rosters in my subtree, newest first", tag: "rosters", params: paging + [query("org", "Keep to this org's subtree (id or code)")],

@@ -48,7 +48,7 @@ enum RosterAPI {
         api.get("me", "schedule", use: schedule)
     }
 
-    /// Format v1 in, format v1 out: 200 with a roster, 422 with {"infeasible": […]}, 400 on a bad problem.
+    /// Format v1 or v2 in, the roster format out: 200 with a roster, 422 with {"infeasible": […]}, 400 on a bad problem.
     @Sendable static func solve(req: Request) async throws -> Response {
         _ = try req.requireActor()
         guard let body = req.body.data, body.readableBytes > 0 else { throw AppError.invalid("roster.input_invalid", "empty body") }
@@ -62,7 +62,7 @@ enum RosterAPI {
             throw AppError.invalid("roster.input_invalid", e.problems.prefix(20).joined(separator: "; "))
         }
         // Solving is CPU work: keep it off the event loop.
-        let solution = try await req.application.threadPool.runIfActive(eventLoop: req.eventLoop) { RosterSolver.solve(problem) }.get()
+        let solution = try await req.application.threadPool.runIfActive(eventLoop: req.eventLoop) { RosterSolver.solve(problem, options: .init(satSeconds: 10)) }.get()
         let infeasible = !solution.infeasible.isEmpty
         let response = Response(status: infeasible ? .unprocessableEntity : .ok,
                                 body: .init(data: Data(infeasible ? RosterJSON.infeasible(solution) : RosterJSON.solution(solution))))

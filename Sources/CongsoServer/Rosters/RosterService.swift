@@ -103,7 +103,8 @@ enum RosterService {
         do { problem = try RosterProblem(problemInput) } catch let e as RosterInputError {
             throw AppError.invalid("roster.input_invalid", e.problems.prefix(3).joined(separator: "; "))
         }
-        let solution = RosterSolver.solve(problem, options: .init(bestEffort: true))
+        // A request waits: the SAT solver gets 10 s per unit here rather than the command line's 30.
+        let solution = RosterSolver.solve(problem, options: .init(bestEffort: true, satSeconds: 10))
         let roster = Roster()
         roster.id = UUID()
         roster.orgID = org.id!

@@ -191,7 +191,8 @@ enum RosterWeb {
         var demand = 0, spread = 0, optimal = true
         if let chosen {
             let unit = problem.units.first { $0.id == chosen.uuidString }
-            demand = unit?.demand ?? 0
+            // Drafts made in the app have one number per unit (format v1).
+            if case .everyShift(let n)? = unit?.demand { demand = n }
             let u = report.units.first { $0.id == chosen.uuidString }
             spread = u?.spread ?? 0
             optimal = u?.optimal ?? false

@@ -25,7 +25,7 @@ enum RosterExplanation {
             return list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more"
         }
         if rules.contains(where: { if case .demand = $0 { return true }; return false }) {
-            parts.append("\(unit.demand) on site per shift")
+            parts.append(unit.uniformDemand ? "\(unit.demand) on site per shift" : "the demand of those shifts (up to \(unit.demand))")
         }
         for (k, ts) in skillDays.sorted(by: { $0.key < $1.key }) {
             let holders = unit.holders[k]

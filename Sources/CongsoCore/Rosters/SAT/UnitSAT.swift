@@ -49,16 +49,16 @@ final class UnitSAT {
 
     private func encode() {
         x = sat.newVariables(n * slots)
-        let d = u.demand
-        // Demand, per day: exactly d of the unit's staff on site in each of its shifts.
+        // Demand, per day: exactly the shift's demand of the unit's staff on site in each shift.
         var slotCount: [Totalizer] = []
         for slot in 0..<slots {
-            slotCount.append(Totalizer((0..<n).map { x[$0 * slots + slot] }, in: sat, limit: d))
+            slotCount.append(Totalizer((0..<n).map { x[$0 * slots + slot] }, in: sat, limit: u.demands[slot]))
         }
         for t in 0..<days {
             let g = selector(.demand(day: t))
             demandSelector.append(g)
             for s in 0..<shifts {
+                let d = u.demands[t * shifts + s]
                 for lit in slotCount[t * shifts + s].between(d, d, in: sat) { sat.add(-g, lit) }
             }
         }
@@ -66,7 +66,8 @@ final class UnitSAT {
         for (k, holders) in u.holders.enumerated() {
             for t in 0..<days {
                 let g = selector(.skill(k, day: t))
-                for s in 0..<shifts { sat.add([-g] + holders.map { x[$0 * slots + t * shifts + s] }) }
+                // A shift nobody works (demand 0, format v2) needs no skill.
+                for s in 0..<shifts where u.demands[t * shifts + s] > 0 { sat.add([-g] + holders.map { x[$0 * slots + t * shifts + s] }) }
             }
         }
         // Each person's absences and obligations.
@@ -146,15 +147,15 @@ final class UnitSAT {
         func guards(_ t: Int, _ away: [Int]) -> [Lit] {
             [-demandSelector[t], -g] + away.compactMap { awaySelector[$0].map { -$0 } }
         }
-        let spare = large - u.demand
         for slot in 0..<slots {
             let t = slot / shifts
+            let demand = u.demands[slot], spare = large - demand
             let away = (0..<n).filter { !u.available[$0 * slots + slot] }
             let ready = (0..<n).filter { u.available[$0 * slots + slot] }
             for c in 0..<k {
                 let zc = z[t][c]
-                let enough = Totalizer(ready.map { y[$0][c] }, in: sat, limit: u.demand)
-                for lit in enough.between(u.demand, ready.count, in: sat) { sat.add(guards(t, away) + [-zc, lit]) }
+                let enough = Totalizer(ready.map { y[$0][c] }, in: sat, limit: demand)
+                for lit in enough.between(demand, ready.count, in: sat) { sat.add(guards(t, away) + [-zc, lit]) }
                 // From the other side, small and sharp: of the staff away, the cohort holds at
                 // most (its size − demand); with none to spare, it excludes each of them outright.
                 guard away.count > spare else { continue }
@@ -227,7 +228,7 @@ final class UnitSAT {
     /// A literal that, assumed, keeps every count within [lo, lo + s] for one lo the solver
     /// picks among those the mean allows (lo ≤ total/n ≤ lo + s).
     private func spreadAtMost(_ s: Int) -> Lit {
-        let total = u.demand * slots
+        let total = u.totalDemand
         let from = max(0, (total + n - 1) / n - s), to = min(total / n, slots)
         let g = sat.newVariable()
         guard from <= to else { sat.add(-g); return g }
