@@ -52,8 +52,12 @@ let staff = problem.units.reduce(0) { $0 + $1.count }
 print("roster benchmark: \(problem.units.count) units, \(staff) staff, \(problem.dates.count) days x \(problem.shifts.count) shifts, \(options.threads) threads")
 print(String(format: "  read+decode  %8.0f ms", (t1 - t0) * 1000))
 print(String(format: "  validate     %8.0f ms", (t2 - t1) * 1000))
-print(String(format: "  solve        %8.0f ms   (target <= 2000 ms)", (t3 - t2) * 1000))
+// The machine's load beside the figure: a shared machine's timing says little without it.
+var load = [Double](repeating: 0, count: 3)
+getloadavg(&load, 3)
+print(String(format: "  solve        %8.0f ms   (target <= 2000 ms; load average %.2f)", (t3 - t2) * 1000, load[0]))
 print(String(format: "  write        %8.0f ms   (%.1f MB)", (t4 - t3) * 1000, Double(bytes.count) / 1e6))
 print(String(format: "  whole        %8.0f ms   (target <= 10000 ms)", (t4 - t0) * 1000))
 print(String(format: "  peak memory  %8.0f MiB  (target <= 2048 MiB)", peakMiB()))
 print("  assignments \(solution.assignmentCount), max spread \(solution.maxSpread), search nodes \(solution.searchNodes), units not proven optimal \(solution.unprovenUnits), infeasible reasons \(solution.infeasible.count)")
+if let slow = solution.slowestUnit { print(String(format: "  slowest unit %8.0f ms   ", slow.millis) + "(\(slow.id); target <= 2000 ms)") }

@@ -55,8 +55,10 @@ public enum RosterSolver {
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         /// Seconds per unit for the SAT solver once the flow search has not settled the unit.
         public var satSeconds = 30.0
-        /// Seconds per unit for making a SAT roster's spread smaller and proving it smallest.
-        public var improveSeconds = 1.5
+        /// Seconds per unit for making a SAT roster's spread smaller …
+        public var improveSeconds = 1.0
+        /// … and then for the flow search to prove it smallest (or find a smaller one).
+        public var proofSeconds = 0.5
         public init(bestEffort: Bool = false, nodeBudget: Int = 500, satSeconds: Double = 30) {
             self.bestEffort = bestEffort
             self.nodeBudget = nodeBudget
@@ -154,6 +156,7 @@ public enum RosterSolver {
                 switch sat.solve(from: solver.provenLowerBound, known: known, seconds: options.satSeconds, improveSeconds: options.improveSeconds) {
                 case .roster(let r):
                     found = .init(onSite: r.onSite, cohorts: r.cohorts, spread: r.spread, proven: r.proven)
+                    if !r.proven { found = proveOrImprove(unit, found!, from: sat.provenBound, options: options) }
                 case .impossible(let rules):
                     problems = [rules.isEmpty ? provenImpossible(unit) : RosterExplanation.infeasibility(unit, rules)]
                 case .undecided:
@@ -172,6 +175,19 @@ public enum RosterSolver {
         return UnitOutcome(roster: UnitRoster(id: unit.id, staff: unit.staff, onSite: x, cohorts: nil,
                                               spread: solver.spread(x), optimal: false, partial: true),
                            problems: problems, nodes: solver.totalNodes)
+    }
+
+    /// SAT finds rosters fast but proves a spread impossible slowly when the reason is
+    /// arithmetic (cohort sizes against the demand); the flow search's counting bounds prove
+    /// those quickly. It searches the spreads below the SAT roster's for `proofSeconds`:
+    /// a roster it finds replaces the SAT one, and a search that runs out proves it optimal.
+    static func proveOrImprove(_ unit: RosterProblem.UnitProblem, _ found: UnitSolver.Result, from lowest: Int,
+                               options: Options) -> UnitSolver.Result {
+        guard found.spread > lowest else { return .init(onSite: found.onSite, cohorts: found.cohorts, spread: found.spread, proven: true) }
+        var prover = UnitSolver(unit, nodeBudget: Int.max / 2)
+        prover.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.proofSeconds * 1e9)
+        if let better = prover.solve(maxSpread: found.spread - 1) { return better }
+        return prover.searchCut ? found : .init(onSite: found.onSite, cohorts: found.cohorts, spread: found.spread, proven: true)
     }
 
     /// The flow alone proves the unit impossible (no single shift is, but the counts are):

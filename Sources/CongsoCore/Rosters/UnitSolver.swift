@@ -1,3 +1,4 @@
+import Dispatch
 /// Solves one unit exactly: the smallest spread for which a roster meets every hard rule.
 ///
 /// For a candidate spread s and a lowest count lo, every person works between lo and
@@ -124,7 +125,11 @@ struct UnitSolver {
 
     // MARK: - Solving
 
-    mutating func solve() -> Result? {
+    /// When set, the search stops there as if its node budget were spent.
+    var deadline: UInt64?
+
+    /// The roster of smallest spread, trying spreads up to `maxSpread` (all by default).
+    mutating func solve(maxSpread: Int? = nil) -> Result? {
         let d = u.demand
         if n == 0 || d == 0 {
             // Nobody on site; every count is zero.
@@ -145,7 +150,8 @@ struct UnitSolver {
         guard let start = lowest else { return nil }
         provenLowerBound = start
         var proven = true
-        for s in start...slots {
+        guard start <= min(slots, maxSpread ?? slots) else { return nil }
+        for s in start...min(slots, maxSpread ?? slots) {
             for lo in lows(spread: s, total: total) where cohortDaysFit(lo: lo, hi: lo + s) {
                 // Once the budget is spent, the SAT solver takes over from the spreads ruled out so far.
                 if !proven { return nil }
@@ -457,7 +463,9 @@ struct UnitSolver {
     private mutating func search(_ node: State, lo: Int, hi: Int) -> ([Bool], State)? {
         nodes += 1
         totalNodes += 1
-        if nodes > nodeLimit { budgetSpent = true; searchCut = true; return nil }
+        if nodes > nodeLimit || (nodes % 16 == 0 && deadline.map { DispatchTime.now().uptimeNanoseconds >= $0 } == true) {
+            budgetSpent = true; searchCut = true; return nil
+        }
         var st = node
         guard propagate(&st) else { return nil }
         guard let x = relax(st, lo: lo, hi: hi) else { return nil }

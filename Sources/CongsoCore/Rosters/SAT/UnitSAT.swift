@@ -168,9 +168,24 @@ final class UnitSAT {
             }
         }
         cohortVars = (y, z)
+        // A guide, not a rule: each cohort gets about its share of the days. Counts can only
+        // be even when the days are shared in proportion to the cohorts' sizes, so rosters
+        // found under it start with a small spread. Assumed only while it helps (see solve).
+        let guideLit = sat.newVariable()
+        guide = [guideLit]
+        let fewest = max(0, days * small / n - 1), most = min(days, (days * large + n - 1) / n + 1)
+        for c in 0..<k {
+            let share = Totalizer((0..<days).map { z[$0][c] }, in: sat, limit: most)
+            for lit in share.between(fewest, most, in: sat) { sat.add(-guideLit, lit) }
+        }
     }
 
+    /// Assumptions that steer the search towards balanced rosters without being rules.
+    private var guide: [Lit] = []
+
     private var cohortVars: (y: [[Lit]], z: [[Lit]])?
+    /// After `solve`: every spread below this is proven impossible.
+    private(set) var provenBound = 0
 
     // MARK: - Solving
 
@@ -196,10 +211,22 @@ final class UnitSAT {
         let began = DispatchTime.now().uptimeNanoseconds
         sat.deadline = began + UInt64(seconds * 1e9)
         var best: Found
-        if let known {
-            best = known
+        var steer = guide
+        if !steer.isEmpty {
+            // Balanced first, briefly; without the guide if it does not come at once.
+            sat.limitConflicts(5_000)
+            if trace("any, guided", sat.solve(assuming: selectors + steer), since: began) == .satisfiable {
+                let m = model()
+                best = known.map { $0.spread <= m.spread ? $0 : m } ?? m
+            } else {
+                steer = []
+                best = known ?? Found(onSite: [], cohorts: nil, spread: Int.max, proven: false)
+            }
         } else {
-            // First: is there any roster at all?
+            best = known ?? Found(onSite: [], cohorts: nil, spread: Int.max, proven: false)
+        }
+        if best.spread == Int.max {
+            // Is there any roster at all?
             switch trace("any", sat.solve(assuming: selectors), since: began) {
             case .unknown: return .undecided
             case .unsatisfiable: return .impossible(explain())
@@ -208,19 +235,48 @@ final class UnitSAT {
         }
         let now = DispatchTime.now().uptimeNanoseconds
         sat.deadline = min(sat.deadline ?? .max, now + UInt64(improveSeconds * 1e9))
-        // Step down one spread at a time: a roster one step better is usually close to the
-        // last, so each step is quick, while a jump can land on a spread as hard to fill as
-        // to refute. Symmetry breaking stays off here: it helps proofs, not finding.
         var proven = lowest
-        while proven < best.spread {
-            let s = best.spread - 1
+        // One try at a spread: with the guide while it is in use; a refusal under the guide
+        // proves nothing, so the guide is dropped and the same spread tried again.
+        func attempt(_ s: Int, conflicts: Int32, label: String, symmetric: Bool) -> SATSolver.Outcome {
             let g = spreadAtMost(s)
-            let t = DispatchTime.now().uptimeNanoseconds
-            let outcome = trace("spread ≤ \(s)", sat.solve(assuming: selectors + (s == proven ? symmetry : []) + [g]), since: t)
-            if outcome == .satisfiable { best = model(); continue }
-            if outcome == .unsatisfiable { sat.add(-g); proven = s + 1 }
+            while true {
+                let t = DispatchTime.now().uptimeNanoseconds
+                sat.limitConflicts(conflicts)
+                let outcome = trace("\(label) ≤ \(s)\(steer.isEmpty ? "" : ", guided")",
+                                    sat.solve(assuming: selectors + (symmetric ? symmetry : []) + steer + [g]), since: t)
+                if outcome == .satisfiable { best = model(); return outcome }
+                if steer.isEmpty {
+                    if outcome == .unsatisfiable { sat.add(-g) }
+                    return outcome
+                }
+                if let d = sat.deadline, DispatchTime.now().uptimeNanoseconds >= d { return .unknown }
+                steer = []
+            }
+        }
+        // Down from the best roster, one spread at a time, for most of the time: a roster one
+        // step better is usually close to the last, so each step is quick, while a jump can
+        // land on a spread as hard to fill as to refute. Symmetry breaking stays off here: it
+        // helps proofs, not finding.
+        let end = sat.deadline ?? .max
+        let started = DispatchTime.now().uptimeNanoseconds
+        sat.deadline = started + (end > started ? (end - started) * 7 / 10 : 0)
+        while proven < best.spread {
+            let outcome = attempt(best.spread - 1, conflicts: 30_000, label: "spread", symmetric: false)
+            if outcome == .satisfiable { continue }
+            if outcome == .unsatisfiable { proven = best.spread }
             break
         }
+        // Then from below, with what is left: the proven bound is often the optimum, and a
+        // short try there either finds it (optimal at once) or refutes it (the bound rises).
+        sat.deadline = end
+        steer = []
+        while proven < best.spread {
+            let outcome = attempt(proven, conflicts: 3_000, label: "probe", symmetric: true)
+            if outcome == .unsatisfiable { proven += 1; continue }
+            break
+        }
+        provenBound = proven
         best.proven = proven >= best.spread
         return .roster(best)
     }
