@@ -233,4 +233,27 @@ import VaporTesting
             #expect(try await Roster.find(roster.id, on: app.db)?.status == .published)
         }
     }
+
+    @Test func anImpossibleUnitIsExplainedWithPeoplesNamesAndItsDays() async throws {
+        try await withApp { app in
+            let f = try await setUp(app)
+            var web = try await WebSession.signIn(app, "lead.hk@t.vn")
+            let made = try await web.post("/rosters", ["org": "HK-NV", "start": futureDay.value, "days": "5", "cohorts": "", "maxConsecutiveOnSiteDays": ""])
+            let location = try #require(made.headers.first(name: .location))
+            // The solver's explanation names staff by id, as `roster solve` writes it.
+            let roster = try #require(try await Roster.query(on: app.db).first())
+            var report = try JSONDecoder().decode(RosterReport.self, from: Data(roster.report.utf8))
+            let id = f.hkPerson.id!.uuidString
+            report.infeasible.append(.init(unit: f.hkUnit.id!.uuidString, date: futureDay.value, shift: nil,
+                                           reason: "impossible: these rules cannot all hold — 2 on site per shift; at most 1 day in a row on site (\(id))",
+                                           dateTo: futureDay.adding(days: 1).value, staff: [id]))
+            roster.report = try RosterService.encode(report)
+            try await roster.save(on: app.db)
+            let page = try await web.get(location + "?unit=\(f.hkUnit.id!)").body.string
+            let problems = try #require(page.range(of: "id=\"problems\"").map { String(page[$0.lowerBound...].prefix(1_500)) })
+            #expect(problems.contains("at most 1 day in a row on site (Nguyễn Văn An)"), "\(problems)")
+            #expect(!problems.contains(id))
+            #expect(problems.contains(futureDay.vietnamese) && problems.contains(futureDay.adding(days: 1).vietnamese))
+        }
+    }
 }
