@@ -117,9 +117,10 @@ def main():
               f"{fmt(ours.get(u['id']) for u in problem['units']):<18} {fmt(t['spread'] for t in theirs):<18} "
               f"{our_ms:>9.1f} {their_ms:>9.1f}  {verdict}")
         sys.stdout.flush()
-    print(f"\n{matched}/{a.instances} typical instances proven optimal by CP-SAT within {a.time_limit:g} s per unit, and Congso's spread "
-          f"equals that optimum on every unit of each (or both find no roster); `roster check` accepts every complete roster. "
-          f"Where CP-SAT could not prove, Congso is never worse than CP-SAT's best roster.")
+    if a.instances:
+        print(f"\n{matched}/{a.instances} typical instances proven optimal by CP-SAT within {a.time_limit:g} s per unit, and Congso's spread "
+              f"equals that optimum on every unit of each (or both find no roster); `roster check` accepts every complete roster. "
+              f"Where CP-SAT could not prove, Congso is never worse than CP-SAT's best roster.")
     ratios = []
     for mode, (ours_ms, theirs_ms) in totals.items():
         if ours_ms > 0:
