@@ -44,7 +44,7 @@ let problem = try RosterProblem(input)
 let t2 = now()
 let solution = RosterSolver.solve(problem, options: options)
 let t3 = now()
-let bytes = solution.infeasible.isEmpty ? RosterJSON.solution(solution) : RosterJSON.infeasible(solution)
+let bytes = RosterJSON.solution(solution)   // as `roster solve` writes it, with or without units lacking a roster
 if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) }
 let t4 = now()
 

@@ -147,13 +147,13 @@ public enum RosterSolver {
         var solver = UnitSolver(unit, nodeBudget: options.nodeBudget)
         var problems = solver.slotProblems()
         if problems.isEmpty {
+            // The flow search either settles the unit (an optimal roster, or a proof there is
+            // none) or stops at its budget; then the SAT solver decides it, from the spreads
+            // the flow search already ruled out.
             var found = solver.solve()
-            if found?.proven != true && (found != nil || solver.searchCut) {
-                // The flow search did not settle the unit within its budget: the SAT solver
-                // decides it, from the spreads already ruled out.
+            if found == nil && solver.searchCut {
                 let sat = UnitSAT(unit)
-                let known = found.map { UnitSAT.Found(onSite: $0.onSite, cohorts: $0.cohorts, spread: $0.spread, proven: false) }
-                switch sat.solve(from: solver.provenLowerBound, known: known, seconds: options.satSeconds, improveSeconds: options.improveSeconds) {
+                switch sat.solve(from: solver.provenLowerBound, seconds: options.satSeconds, improveSeconds: options.improveSeconds) {
                 case .roster(let r):
                     found = .init(onSite: r.onSite, cohorts: r.cohorts, spread: r.spread, proven: r.proven)
                     if !r.proven { found = proveOrImprove(unit, found!, from: sat.provenBound, options: options) }
@@ -168,7 +168,7 @@ public enum RosterSolver {
                                                       spread: r.spread, optimal: r.proven, partial: false),
                                    problems: [], nodes: solver.totalNodes)
             }
-            if problems.isEmpty { problems = [diagnose(unit, seconds: options.satSeconds)] }
+            if problems.isEmpty { problems = [diagnose(unit)] }
         }
         guard options.bestEffort else { return UnitOutcome(roster: nil, problems: problems, nodes: solver.totalNodes) }
         let x = BestEffort.fill(unit)
@@ -192,10 +192,8 @@ public enum RosterSolver {
 
     /// The flow alone proves the unit impossible (no single shift is, but the counts are):
     /// the SAT solver names the smallest set of rules that clash.
-    static func diagnose(_ unit: RosterProblem.UnitProblem, seconds: Double) -> RosterInfeasibility {
-        let sat = UnitSAT(unit)
-        sat.sat.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
-        let rules = sat.explain()
+    static func diagnose(_ unit: RosterProblem.UnitProblem) -> RosterInfeasibility {
+        let rules = UnitSAT(unit).explain()
         return rules.isEmpty ? provenImpossible(unit) : RosterExplanation.infeasibility(unit, rules)
     }
 

@@ -149,22 +149,20 @@ struct UnitSolver {
         }
         guard let start = lowest else { return nil }
         provenLowerBound = start
-        var proven = true
         guard start <= min(slots, maxSpread ?? slots) else { return nil }
         for s in start...min(slots, maxSpread ?? slots) {
             for lo in lows(spread: s, total: total) where cohortDaysFit(lo: lo, hi: lo + s) {
-                // Once the budget is spent, the SAT solver takes over from the spreads ruled out so far.
-                if !proven { return nil }
-                let limit = nodeBudget
                 budgetSpent = false
-                if let (x, state) = dive(root, lo: lo, hi: lo + s) ?? searchLimited(root, lo: lo, hi: lo + s, limit: limit) {
+                if let (x, state) = dive(root, lo: lo, hi: lo + s) ?? searchLimited(root, lo: lo, hi: lo + s, limit: nodeBudget) {
+                    // Every smaller spread was searched to the end: this one is optimal.
                     return Result(onSite: x, cohorts: u.cohorts > 1 ? cohortsFilled(state, onSite: x) : nil,
-                                  spread: spread(x), proven: proven)
+                                  spread: spread(x), proven: true)
                 }
-                // A search cut short proves nothing about this spread.
-                if budgetSpent { proven = false }
+                // A search cut short proves nothing about this spread: the caller (the SAT
+                // solver) takes over from the spreads ruled out so far (`searchCut`).
+                if budgetSpent { return nil }
             }
-            if proven { provenLowerBound = s + 1 }
+            provenLowerBound = s + 1
         }
         return nil
     }

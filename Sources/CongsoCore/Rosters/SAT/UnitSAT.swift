@@ -207,26 +207,22 @@ final class UnitSAT {
     /// `seconds` bounds the search for a first roster; `improveSeconds` the tightening that
     /// follows, after which the best roster is returned unproven. Finding rosters is what
     /// SAT does fast; proving a spread impossible can take long, so it is the part cut short.
-    func solve(from lowest: Int, known: Found? = nil, seconds: Double, improveSeconds: Double) -> Answer {
+    func solve(from lowest: Int, seconds: Double, improveSeconds: Double) -> Answer {
         let began = DispatchTime.now().uptimeNanoseconds
         sat.deadline = began + UInt64(seconds * 1e9)
         var best: Found
         var steer = guide
+        // A roster with the guide, briefly; without it if it does not come at once; or a proof
+        // that there is none.
+        var guided = false
         if !steer.isEmpty {
-            // Balanced first, briefly; without the guide if it does not come at once.
-            sat.limitConflicts(5_000)
-            if trace("any, guided", sat.solve(assuming: selectors + steer), since: began) == .satisfiable {
-                let m = model()
-                best = known.map { $0.spread <= m.spread ? $0 : m } ?? m
-            } else {
-                steer = []
-                best = known ?? Found(onSite: [], cohorts: nil, spread: Int.max, proven: false)
-            }
-        } else {
-            best = known ?? Found(onSite: [], cohorts: nil, spread: Int.max, proven: false)
+            sat.limitConflicts(5_000)   // for this solve only
+            guided = trace("any, guided", sat.solve(assuming: selectors + steer), since: began) == .satisfiable
         }
-        if best.spread == Int.max {
-            // Is there any roster at all?
+        if guided {
+            best = model()
+        } else {
+            steer = []
             switch trace("any", sat.solve(assuming: selectors), since: began) {
             case .unknown: return .undecided
             case .unsatisfiable: return .impossible(explain())
