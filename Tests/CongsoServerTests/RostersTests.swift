@@ -247,13 +247,24 @@ import VaporTesting
             report.infeasible.append(.init(unit: f.hkUnit.id!.uuidString, date: futureDay.value, shift: nil,
                                            reason: "impossible: these rules cannot all hold — 2 on site per shift; at most 1 day in a row on site (\(id))",
                                            dateTo: futureDay.adding(days: 1).value, staff: [id]))
+            // A report from now on carries the rules as data too: the page words them in Vietnamese.
+            var clash = RosterClash()
+            clash.demand = 2
+            clash.runLimit = 1
+            clash.runners = [id]
+            clash.away = [f.hkPerson2.id!.uuidString]
+            report.infeasible.append(.init(unit: f.hkUnit.id!.uuidString, date: futureDay.value, shift: nil, reason: clash.reason,
+                                           dateTo: futureDay.adding(days: 2).value, staff: [id, f.hkPerson2.id!.uuidString], clash: clash))
             roster.report = try RosterService.encode(report)
             try await roster.save(on: app.db)
             let page = try await web.get(location + "?unit=\(f.hkUnit.id!)").body.string
-            let problems = try #require(page.range(of: "id=\"problems\"").map { String(page[$0.lowerBound...].prefix(1_500)) })
+            let problems = try #require(page.range(of: "id=\"problems\"").map { String(page[$0.lowerBound...].prefix(3_000)) })
             #expect(problems.contains("at most 1 day in a row on site (Nguyễn Văn An)"), "\(problems)")
             #expect(!problems.contains(id))
             #expect(problems.contains(futureDay.vietnamese) && problems.contains(futureDay.adding(days: 1).vietnamese))
+            #expect(problems.contains("Không thể lập lịch: các quy định sau không thể cùng được đáp ứng — 2 người tại trụ sở mỗi ca; "
+                                      + "tối đa 1 ngày liên tiếp tại trụ sở (Nguyễn Văn An); thời gian vắng mặt của Trần Thị Bình"), "\(problems)")
+            #expect(problems.contains(futureDay.adding(days: 2).vietnamese))
         }
     }
 }

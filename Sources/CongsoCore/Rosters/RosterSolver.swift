@@ -11,10 +11,13 @@ public struct RosterInfeasibility: Sendable, Equatable {
     public var lastDay: Int?
     /// The staff whose absences, obligations or run limit take part in the reason.
     public var staff: [String]
+    /// The clashing rules as data, when the reason is one (for wording in other languages).
+    public var clash: RosterClash?
 
-    public init(unit: String, day: Int?, shift: Int?, reason: String, lastDay: Int? = nil, staff: [String] = []) {
+    public init(unit: String, day: Int?, shift: Int?, reason: String, lastDay: Int? = nil, staff: [String] = [],
+                clash: RosterClash? = nil) {
         self.unit = unit; self.day = day; self.shift = shift; self.reason = reason
-        self.lastDay = lastDay; self.staff = staff
+        self.lastDay = lastDay; self.staff = staff; self.clash = clash
     }
 }
 

@@ -43,6 +43,7 @@ struct RosterReport: Codable, Sendable {
         var unit: String; var date: String?; var shift: String?; var reason: String
         var dateTo: String? = nil
         var staff: [String]? = nil
+        var clash: RosterClash? = nil
     }
     var units: [Unit]
     var infeasible: [Problem]

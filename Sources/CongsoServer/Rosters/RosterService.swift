@@ -147,7 +147,7 @@ enum RosterService {
         return RosterReport(units: s.units.map { .init(id: $0.id, spread: $0.spread, optimal: $0.optimal, partial: $0.partial) },
                             infeasible: s.infeasible.map { .init(unit: $0.unit, date: $0.day.map { s.dates[$0] }, shift: $0.shift.map { s.shifts[$0] },
                                                                  reason: $0.reason, dateTo: $0.lastDay.map { s.dates[$0] },
-                                                                 staff: $0.staff.isEmpty ? nil : $0.staff) },
+                                                                 staff: $0.staff.isEmpty ? nil : $0.staff, clash: $0.clash) },
                             cohorts: cohorts, solveMillis: s.solveMillis)
     }
 

@@ -221,7 +221,8 @@ enum RosterWeb {
             .reduce(into: [String: String]()) { $0[$1.id!.uuidString] = $1.fullName }
         var problems = reasons.map { p in
             let days = [p.date, p.dateTo].compactMap { $0.flatMap(LocalDate.init)?.vietnamese }.joined(separator: " – ")
-            let reason = names.reduce(p.reason) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+            let reason = p.clash.map { RosterClashText.words($0, names: names, req) }
+                ?? names.reduce(p.reason) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
             return Problem(text: [days.isEmpty ? nil : days, p.shift.map { req.t("shift." + $0) }, reason]
                 .compactMap { $0 }.joined(separator: ", "))
         }
