@@ -18,10 +18,7 @@ final class SATSolver {
 
     init() {
         solver = ccadical_init()
-        for pair in (ProcessInfo.processInfo.environment["CONGSO_SAT_OPTIONS"] ?? "").split(separator: ",") {
-            let kv = pair.split(separator: "=")
-            if kv.count == 2, let v = Int32(kv[1]) { ccadical_set_option(solver, String(kv[0]), v) }
-        }
+        for (name, value) in SATSolver.tuning { ccadical_set_option(solver, name, value) }
         // The rosters' clauses are small and solved many times over with assumptions;
         // quiet output is the default, nothing else needs tuning.
         ccadical_set_terminate(solver, Unmanaged.passUnretained(self).toOpaque()) { state in
@@ -33,6 +30,14 @@ final class SATSolver {
     }
 
     deinit { ccadical_release(solver) }
+
+    /// CONGSO_SAT_OPTIONS=name=value,… sets CaDiCaL options, for tuning; read once per process.
+    static let tuning: [(String, Int32)] = (ProcessInfo.processInfo.environment["CONGSO_SAT_OPTIONS"] ?? "")
+        .split(separator: ",").compactMap { pair in
+            let kv = pair.split(separator: "=")
+            guard kv.count == 2, let v = Int32(kv[1]) else { return nil }
+            return (String(kv[0]), v)
+        }
 
     /// A literal fixed to false, for a bound that cannot be met.
     lazy var falseLiteral: Lit = {
