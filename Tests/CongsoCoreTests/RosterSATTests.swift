@@ -43,6 +43,51 @@ import Testing
         }
     }
 
+    /// Units too large for exhaustive search but small enough for the flow search to finish:
+    /// with 2–3 cohorts of odd sizes, absences, obligations and run limits, SAT (with the
+    /// cohort load bounds and the flow polish) must agree with the complete flow search on
+    /// the optimum or on impossibility, and every roster must pass the independent checker.
+    @Test func cohortUnitsAgreeWithTheCompleteFlowSearch() throws {
+        var rng = SeededRandom(seed: 2_611)
+        var compared = 0
+        for round in 0..<40 {
+            let n = Int.random(in: 7...14, using: &rng), days = Int.random(in: 4...7, using: &rng)
+            var staff = base.team("u", n, skills: [1: ["it"], 3: ["it"]])
+            for i in 0..<n where Int.random(in: 0..<3, using: &rng) == 0 {
+                let from = Int.random(in: 0..<days, using: &rng)
+                staff[i].unavailable = (from..<min(days, from + Int.random(in: 1...2, using: &rng))).map {
+                    W(date: LocalDate("2021-07-26")!.adding(days: $0).value, shift: Bool.random(using: &rng) ? "AM" : nil)
+                }
+            }
+            for i in 0..<n where Int.random(in: 0..<6, using: &rng) == 0 {
+                staff[i].mustBeOnSite = [W(date: LocalDate("2021-07-26")!.adding(days: Int.random(in: 0..<days, using: &rng)).value, shift: "PM")]
+            }
+            let run: Int? = Bool.random(using: &rng) ? Int.random(in: 1...2, using: &rng) : nil
+            let unit = U(id: "u", maxOnSiteShare: [0.25, 0.34, 0.5][Int.random(in: 0..<3, using: &rng)], minOnDuty: 1,
+                         requiredSkills: Bool.random(using: &rng) ? ["it"] : nil, cohorts: Int.random(in: 2...4, using: &rng))
+            let p = try base.problem(days: days, run: run, units: [unit], staff: staff)
+            let u = p.units[0]
+            guard UnitSolver(u, nodeBudget: 1).slotProblems().isEmpty else { continue }
+            var flow = UnitSolver(u, nodeBudget: 200_000)
+            let exact = flow.solve()
+            guard !flow.searchCut else { continue }
+            compared += 1
+            switch UnitSAT(u).solve(from: 0, seconds: 10, improveSeconds: 10) {
+            case .roster(let found):
+                #expect(exact != nil && found.spread >= exact!.spread, "round \(round)")
+                if found.proven { #expect(found.spread == exact?.spread, "round \(round): \(found.spread) vs \(String(describing: exact?.spread))") }
+            case .impossible:
+                #expect(exact == nil, "round \(round)")
+            case .undecided:
+                Issue.record("round \(round): undecided")
+            }
+            let (solution, report) = base.solveChecked(p)
+            #expect(solution.infeasible.isEmpty == (exact != nil), "round \(round)")
+            if exact != nil { #expect(report.ok, "round \(round): \(report.violations)") }
+        }
+        #expect(compared >= 20, "only \(compared) units were compared")
+    }
+
     @Test func theReportedCaseGetsARosterNoWorseThanCPSAT() throws {
         // ../shared/cases/roster-cohorts-runlimit.json: U2 (30 staff, 7 per shift, 4 cohorts,
         // at most 4 days in a row) was "no roster found within the search limit"; CP-SAT's

@@ -61,7 +61,7 @@ public enum RosterSolver {
         /// Seconds per unit for making a SAT roster's spread smaller …
         public var improveSeconds = 1.0
         /// … and then for the flow search to prove it smallest (or find a smaller one).
-        public var proofSeconds = 0.5
+        public var proofSeconds = 0.25
         public init(bestEffort: Bool = false, nodeBudget: Int = 500, satSeconds: Double = 30) {
             self.bestEffort = bestEffort
             self.nodeBudget = nodeBudget

@@ -124,9 +124,11 @@ final class UnitSAT {
         for t in 0..<days { sat.exactlyOne(z[t]) }
         // Sizes differ by at most one.
         let small = n / k, large = (n + k - 1) / k
+        var isLarge: [Lit] = []
         for c in 0..<k {
             let size = Totalizer((0..<n).map { y[$0][c] }, in: sat, limit: large)
             for lit in size.between(small, large, in: sat) { sat.add(lit) }
+            if small < large { isLarge.append(size.atLeast(large)) }
         }
         // Cohorts are interchangeable: number them in the order of their first day.
         sat.add(z[0][0])
@@ -168,6 +170,7 @@ final class UnitSAT {
             }
         }
         cohortVars = (y, z)
+        cohortLoad = CohortLoad(u, z: z, isLarge: isLarge, in: sat)
         // A guide, not a rule: each cohort gets about its share of the days. Counts can only
         // be even when the days are shared in proportion to the cohorts' sizes, so rosters
         // found under it start with a small spread. Assumed only while it helps (see solve).
@@ -184,6 +187,7 @@ final class UnitSAT {
     private var guide: [Lit] = []
 
     private var cohortVars: (y: [[Lit]], z: [[Lit]])?
+    private var cohortLoad: CohortLoad?
     /// After `solve`: every spread below this is proven impossible.
     private(set) var provenBound = 0
 
@@ -215,18 +219,25 @@ final class UnitSAT {
         // A roster with the guide, briefly; without it if it does not come at once; or a proof
         // that there is none.
         var guided = false
-        if !steer.isEmpty {
+        if let z = cohortVars?.z {
+            // First the plainest split: days dealt to the cohorts in turn, so no cohort works
+            // two days in a row (run limits hold by themselves) and each gets its share.
+            sat.limitConflicts(2_000)
+            let turns = (0..<days).map { z[$0][$0 % u.cohorts] }
+            guided = trace("any, in turn", sat.solve(assuming: selectors + turns), since: began) == .satisfiable
+        }
+        if !guided && !steer.isEmpty {
             sat.limitConflicts(5_000)   // for this solve only
             guided = trace("any, guided", sat.solve(assuming: selectors + steer), since: began) == .satisfiable
         }
         if guided {
-            best = model()
+            best = polished(model())
         } else {
             steer = []
             switch trace("any", sat.solve(assuming: selectors), since: began) {
             case .unknown: return .undecided
             case .unsatisfiable: return .impossible(explain())
-            case .satisfiable: best = model()
+            case .satisfiable: best = polished(model())
             }
         }
         let now = DispatchTime.now().uptimeNanoseconds
@@ -235,13 +246,13 @@ final class UnitSAT {
         // One try at a spread: with the guide while it is in use; a refusal under the guide
         // proves nothing, so the guide is dropped and the same spread tried again.
         func attempt(_ s: Int, conflicts: Int32, label: String, symmetric: Bool) -> SATSolver.Outcome {
-            let g = spreadAtMost(s)
+            let g = spreadLit(s)
             while true {
                 let t = DispatchTime.now().uptimeNanoseconds
                 sat.limitConflicts(conflicts)
                 let outcome = trace("\(label) ≤ \(s)\(steer.isEmpty ? "" : ", guided")",
                                     sat.solve(assuming: selectors + (symmetric ? symmetry : []) + steer + [g]), since: t)
-                if outcome == .satisfiable { best = model(); return outcome }
+                if outcome == .satisfiable { best = polished(model()); return outcome }
                 if steer.isEmpty {
                     if outcome == .unsatisfiable { sat.add(-g) }
                     return outcome
@@ -250,13 +261,40 @@ final class UnitSAT {
                 steer = []
             }
         }
+        // A try at a spread one window at a time: each is a narrower question that SAT answers
+        // sooner, and a window refuted stays refuted. All refuted: the spread is impossible.
+        func probe(_ s: Int, conflicts: Int32, label: String) -> SATSolver.Outcome {
+            let (any, windows) = spreadAtMost(s)
+            var open = false
+            for w in windows {
+                let t = DispatchTime.now().uptimeNanoseconds
+                sat.limitConflicts(max(500, conflicts / Int32(windows.count)))
+                switch trace("\(label) ≤ \(s), window", sat.solve(assuming: selectors + symmetry + [w]), since: t) {
+                case .satisfiable: best = polished(model()); return .satisfiable
+                case .unsatisfiable: sat.add(-w)
+                case .unknown: open = true
+                }
+                if let d = sat.deadline, DispatchTime.now().uptimeNanoseconds >= d { return .unknown }
+            }
+            if open { return .unknown }
+            sat.add(-any)
+            return .unsatisfiable
+        }
         // Down from the best roster, one spread at a time, for most of the time: a roster one
         // step better is usually close to the last, so each step is quick, while a jump can
         // land on a spread as hard to fill as to refute. Symmetry breaking stays off here: it
         // helps proofs, not finding.
         let end = sat.deadline ?? .max
         let started = DispatchTime.now().uptimeNanoseconds
-        sat.deadline = started + (end > started ? (end - started) * 7 / 10 : 0)
+        func until(_ share: UInt64) -> UInt64 { started + (end > started ? (end - started) * share / 10 : 0) }
+        // A first short try at the proven bound: the bound is often the optimum.
+        sat.deadline = until(4)
+        while proven < best.spread {
+            let outcome = probe(proven, conflicts: 20_000, label: "first probe")
+            if outcome == .unsatisfiable { proven += 1; continue }
+            break
+        }
+        sat.deadline = until(8)
         while proven < best.spread {
             let outcome = attempt(best.spread - 1, conflicts: 30_000, label: "spread", symmetric: false)
             if outcome == .satisfiable { continue }
@@ -268,7 +306,7 @@ final class UnitSAT {
         sat.deadline = end
         steer = []
         while proven < best.spread {
-            let outcome = attempt(proven, conflicts: 3_000, label: "probe", symmetric: true)
+            let outcome = probe(proven, conflicts: 3_000, label: "probe")
             if outcome == .unsatisfiable { proven += 1; continue }
             break
         }
@@ -279,17 +317,47 @@ final class UnitSAT {
 
     /// A literal that, assumed, keeps every count within [lo, lo + s] for one lo the solver
     /// picks among those the mean allows (lo ≤ total/n ≤ lo + s).
-    private func spreadAtMost(_ s: Int) -> Lit {
+    /// One literal per spread, made once.
+    private func spreadLit(_ s: Int) -> Lit { spreadAtMost(s).any }
+
+    /// For a spread: the literal for "some window", and one per window [lo, lo + s], the
+    /// windows nearest the mean first. Made once per spread.
+    private func spreadAtMost(_ s: Int) -> (any: Lit, windows: [Lit]) {
+        if let made = spreadLits[s] { return made }
         let total = u.totalDemand
         let from = max(0, (total + n - 1) / n - s), to = min(total / n, slots)
         let g = sat.newVariable()
-        guard from <= to else { sat.add(-g); return g }
+        guard from <= to else { sat.add(-g); spreadLits[s] = (g, []); return (g, []) }
         let pick = sat.newVariables(to - from + 1)
         sat.add([-g] + pick)
         for (i, lo) in (from...to).enumerated() {
             for p in 0..<n { for lit in counts[p].between(lo, lo + s, in: sat) { sat.add(-pick[i], lit) } }
+            cohortLoad?.bound(lo, lo + s, when: pick[i], in: sat)
         }
-        return g
+        // The window centred on the mean leaves each person the most room either way.
+        let centre = Double(total) / Double(max(n, 1)) - Double(s) / 2
+        let distance: (Int) -> Double = { i in abs(Double(from + i) - centre) }
+        let order: [Int] = Array(0..<pick.count).sorted { distance($0) < distance($1) }
+        let made: (any: Lit, windows: [Lit]) = (g, order.map { pick[$0] })
+        spreadLits[s] = made
+        return made
+    }
+    private var spreadLits: [Int: (any: Lit, windows: [Lit])] = [:]
+
+    /// With cohorts: the same split into cohorts with the shifts spread more evenly, when the
+    /// flow search finds that quickly (see CohortPolish).
+    private func polished(_ found: Found) -> Found {
+        guard let cohorts = found.cohorts else { return found }
+        let t = DispatchTime.now().uptimeNanoseconds
+        let limit = min(sat.deadline ?? .max, t + 200_000_000)
+        let better = CohortPolish.improve(u, onSite: found.onSite, cohorts: cohorts, spread: found.spread,
+                                          nodes: 300, deadline: limit)
+        if RosterSolver.traceMillis != nil {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6
+            FileHandle.standardError.write(Data("  polish \(u.id): \(found.spread) → \(better.map { String($0.spread) } ?? "-") in \(Int(ms)) ms\n".utf8))
+        }
+        guard let better else { return found }
+        return Found(onSite: better.onSite, cohorts: cohorts, spread: better.spread, proven: false)
     }
 
     private func trace(_ what: String, _ outcome: SATSolver.Outcome, since: UInt64) -> SATSolver.Outcome {
