@@ -41,6 +41,14 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     app.routes.defaultMaxBodySize = "10mb"
     app.passwords.use(.bcrypt(cost: options.bcryptCost))
 
+    // MARK: - The video engine meetings use (none unless configured)
+    do {
+        app.videoEngine = try VideoEngineSettings.from(environment: ProcessInfo.processInfo.environment)
+    } catch let problem as VideoEngineSettings.Problem {
+        app.logger.critical("video engine: \(problem.description)")
+        throw problem
+    }
+
     // MARK: - Views and texts
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

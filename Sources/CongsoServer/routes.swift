@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     CheckInAPI.register(api)
     RatingAPI.register(api)
     PlanAPI.register(api)
+    MeetingAPI.register(api)
 
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
@@ -58,5 +59,6 @@ func routes(_ app: Application) throws {
     CheckInWeb.register(web)
     RatingWeb.register(web)
     PlanWeb.register(web)
+    MeetingWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -17,6 +17,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Work management (docs/sources.md, specification: work management): leaders assign and dispatch tasks; report rates and
     /// check-ins are read and run by leaders; heads confirm monthly ratings.
     case assignTasks, readReports, manageReports, rateStaff
+    /// Meetings (issue 13): leaders schedule meetings and keep rooms; heads approve in-person ones.
+    case scheduleMeetings, approveMeetings
 }
 
 /// The one place that says who may do what where.
@@ -24,13 +26,14 @@ public enum AccessPolicy {
     public static func permissions(of role: Role) -> Set<Permission> {
         switch role {
         case .admin: Set(Permission.allCases)
-        case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports]
+        case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports,
+                         .scheduleMeetings]
         case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
-                     .assignTasks, .readReports, .manageReports, .rateStaff]
+                     .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
-                         .planRosters, .assignTasks, .readReports, .manageReports]
+                         .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]

@@ -31,6 +31,7 @@ enum Migrations {
             AddTaskOverdueReminderDay(),
             AddTaskEventFields(),
             CreatePermitTrust(),
+            CreateMeetings(),
         ]
     }
 }
