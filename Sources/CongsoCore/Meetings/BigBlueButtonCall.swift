@@ -19,12 +19,15 @@ public struct BigBlueButtonCall: Sendable {
         self.api = base; self.secret = secret; self.digest = digest
     }
 
-    /// Parameters percent-encoded as RFC 3986 allows unescaped only its unreserved characters:
-    /// the server checks the checksum against the query string exactly as sent.
+    /// Parameters form-encoded as BigBlueButton's own clients do (Java's URLEncoder, Python's
+    /// quote_plus): letters, digits and `-._~` as they are, a space as `+`, the rest as %XX.
+    /// The server checks the checksum against the query string exactly as sent.
     public static func query(_ parameters: [(String, String)]) -> String {
         var allowed = CharacterSet()
-        allowed.insert(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        allowed.insert(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~ ")
+        func enc(_ s: String) -> String {
+            (s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: " ", with: "+")
+        }
         return parameters.map { "\(enc($0.0))=\(enc($0.1))" }.joined(separator: "&")
     }
 

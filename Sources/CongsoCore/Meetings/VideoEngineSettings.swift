@@ -15,12 +15,21 @@ public enum VideoEngineSettings: Equatable, Sendable {
         /// The `sub` claim: the Jitsi domain.
         public var domain: String
         public var tokenMinutes: Int
+
+        public init(base: String, appID: String, secret: String, audience: String, domain: String, tokenMinutes: Int) {
+            self.base = base; self.appID = appID; self.secret = secret; self.audience = audience; self.domain = domain
+            self.tokenMinutes = tokenMinutes
+        }
     }
 
     public struct BigBlueButton: Equatable, Sendable {
         public var api: String
         public var secret: String
         public var digest: BigBlueButtonCall.Digest
+
+        public init(api: String, secret: String, digest: BigBlueButtonCall.Digest) {
+            self.api = api; self.secret = secret; self.digest = digest
+        }
     }
 
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -55,7 +64,10 @@ public enum VideoEngineSettings: Equatable, Sendable {
             guard let minutes, (1...1440).contains(minutes) else {
                 throw Problem(description: "CONGSO_JITSI_TOKEN_MINUTES must be a number of minutes from 1 to 1440")
             }
-            return .jitsi(Jitsi(base: base, appID: try required("CONGSO_JITSI_APP_ID"), secret: try required("CONGSO_JITSI_SECRET"),
+            // RFC 7518 §3.2: an HS256 key has at least 256 bits.
+            let secret = try required("CONGSO_JITSI_SECRET")
+            guard secret.utf8.count >= 32 else { throw Problem(description: "CONGSO_JITSI_SECRET must be at least 32 bytes (RFC 7518, HS256)") }
+            return .jitsi(Jitsi(base: base, appID: try required("CONGSO_JITSI_APP_ID"), secret: secret,
                                 audience: value("CONGSO_JITSI_AUDIENCE") ?? "jitsi", domain: value("CONGSO_JITSI_DOMAIN") ?? host,
                                 tokenMinutes: minutes))
         case "bigbluebutton", "bbb":

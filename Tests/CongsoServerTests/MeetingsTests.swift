@@ -1,0 +1,183 @@
+import CongsoCore
+import Fluent
+import Foundation
+import JWTKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import CongsoServer
+
+/// Meetings through the API: scheduling, lists and search, permissions by subtree, the
+/// directive's in-person rules with the head's approval, answers, and joining.
+@Suite struct MeetingServerTests {
+    func schedule(_ app: Application, _ token: String, _ input: MeetingService.Input) async throws -> TestingHTTPResponse {
+        try await app.send(.POST, "/api/v1/meetings", headers: app.bearer(token), json: input)
+    }
+
+    func online(_ f: Fixture, title: String = "Giao ban tuần", orgs: [String] = ["HK-NV"]) -> MeetingService.Input {
+        .init(org: "HK-NV", title: title, date: futureDay.value, start: "08:00", end: "09:30", chairStaffId: f.hkPerson.id,
+              inviteeOrgs: orgs, agenda: [.init(title: "Tình hình tuần", minutes: 30), .init(title: "Nhiệm vụ tới", minutes: 45)])
+    }
+
+    @Test func aLeadSchedulesForTheUnitAndInviteesFindItWithoutAccents() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn"), bd = try await app.token("head.bd@t.vn")
+            let res = try await schedule(app, lead, online(f))
+            #expect(res.status == .created)
+            let m = try res.content.decode(MeetingDTO.self)
+            #expect(m.status == .scheduled && m.mode == .online && m.agenda.count == 2)
+            // The unit is expanded to its staff, the chair among them and accepted.
+            #expect(Set(m.invitees.map(\.staffId)) == [f.hkPerson.id!, f.hkPerson2.id!])
+            #expect(m.invitees.first { $0.staffId == f.hkPerson.id }?.answer == .accepted)
+            // 08:00 in Hanoi is 01:00 UTC.
+            #expect(Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: m.startsAt).hour == 1)
+            // No engine configured: no join link.
+            #expect(m.joinPath == nil)
+            let mine = try await app.send(.GET, "/api/v1/meetings?q=giao%20ban", headers: app.bearer(staff)).content.decode(ListResponse<MeetingDTO>.self)
+            #expect(mine.total == 1 && mine.items[0].id == m.id)
+            #expect(try await app.send(.GET, "/api/v1/meetings?q=tuan%20le", headers: app.bearer(staff)).content.decode(ListResponse<MeetingDTO>.self).total == 0)
+            #expect(try await app.send(.GET, "/api/v1/meetings?when=past", headers: app.bearer(staff)).content.decode(ListResponse<MeetingDTO>.self).total == 0)
+            // Another district sees nothing of it.
+            #expect(try await app.send(.GET, "/api/v1/meetings/\(m.id)", headers: app.bearer(bd)).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/meetings?scope=unit", headers: app.bearer(bd)).content.decode(ListResponse<MeetingDTO>.self).total == 0)
+            #expect(try await app.auditCount(action: "meeting.create") == 1)
+            // The invitee was told.
+            let told = try await AppNotification.query(on: app.db).filter(\.$kind == "notif.meeting_invited").count()
+            #expect(told == 1)
+        }
+    }
+
+    @Test func badInputAndOutsidersAreRefused() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn"), bd = try await app.token("head.bd@t.vn")
+            func code(_ token: String, _ edit: (inout MeetingService.Input) -> Void) async throws -> String {
+                var input = online(f)
+                edit(&input)
+                let res = try await schedule(app, token, input)
+                return (try? res.content.decode(ErrorBody.self).error.code) ?? "\(res.status.code)"
+            }
+            #expect(try await code(lead) { $0.title = "   " } == "meeting.title_missing")
+            #expect(try await code(lead) { $0.end = "07:00" } == "meeting.end_before_start")
+            #expect(try await code(lead) { $0.start = "25:00" } == "meeting.time_invalid")
+            #expect(try await code(lead) { $0.start = "8h" } == "meeting.time_invalid")
+            #expect(try await code(lead) { $0.date = "2021-02-30" } == "date_invalid")
+            #expect(try await code(lead) { $0.date = "2021-07-26" } == "meeting.in_past")
+            #expect(try await code(lead) { $0.agenda = [.init(title: "Dài", minutes: 200)] } == "meeting.agenda_too_long")
+            #expect(try await code(lead) { $0.agenda = [.init(title: "Không phút", minutes: nil)] } == "meeting.agenda_minutes")
+            #expect(try await code(lead) { $0.chairStaffId = nil } == "meeting.chair_missing")
+            #expect(try await code(lead) { $0.inviteeOrgs = [] } == "meeting.no_invitees")
+            #expect(try await code(lead) { $0.title = String(repeating: "Họp ", count: 100) } == "too_long")
+            // Staff do not schedule; a lead cannot invite another district's staff or units.
+            #expect(try await code(staff) { _ in } == "forbidden")
+            #expect(try await code(lead) { $0.inviteeStaffIds = [f.bdPerson.id!] } == "not_found")
+            #expect(try await code(lead) { $0.inviteeOrgs = ["BD-NV"] } == "not_found")
+            #expect(try await code(bd) { _ in } == "not_found")
+            #expect(try await app.auditCount(action: "meeting.create") == 0)
+        }
+    }
+
+    @Test func inPersonRequestsFollowTheDirectiveAndTheHead() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let steering = try await app.token("steering@t.vn"), lead = try await app.token("lead.hk@t.vn"), head = try await app.token("head.hk@t.vn")
+            // 2 m spacing, at most 10 in person, from the directive over the city.
+            let directive = DirectiveWriteBody(number: "1557/UBND-KGVX", issuer: "UBND TP", title: "Hạn chế họp trực tiếp", scopeOrg: "C",
+                                               effectiveFrom: "2021-05-25", rules: DirectiveRules(meetingMaxInPerson: 10, meetingSpacingMeters: 2))
+            #expect(try await app.send(.POST, "/api/v1/directives", headers: app.bearer(steering), json: directive).status == .created)
+            // A room of 2 rows × 2 seats at 1 m holds one person at 2 m.
+            let small = try await app.send(.POST, "/api/v1/meeting-rooms", headers: app.bearer(lead),
+                                           json: MeetingRoomService.Input(org: "HK-NV", name: "Phòng nhỏ", rows: 2, columns: 2, pitchMeters: 1))
+                .content.decode(MeetingRoomService.DTO.self)
+            let hall = try await app.send(.POST, "/api/v1/meeting-rooms", headers: app.bearer(head),
+                                          json: MeetingRoomService.Input(org: "HK", name: "Hội trường", areaSquareMeters: 200))
+                .content.decode(MeetingRoomService.DTO.self)
+            let rooms = try await app.send(.GET, "/api/v1/meeting-rooms?org=HK-NV", headers: app.bearer(lead)).content.decode([MeetingRoomService.DTO].self)
+            #expect(rooms.map(\.name).sorted() == ["Hội trường", "Phòng nhỏ"] && rooms.first { $0.name == "Phòng nhỏ" }?.capacityAtSpacing == 1)
+            #expect(try await app.send(.POST, "/api/v1/meeting-rooms", headers: app.bearer(lead),
+                                       json: MeetingRoomService.Input(org: "HK-NV", name: "Phòng nhỏ", areaSquareMeters: 20)).status == .conflict)
+            #expect(try await app.send(.POST, "/api/v1/meeting-rooms", headers: app.bearer(lead),
+                                       json: MeetingRoomService.Input(org: "HK-NV", name: "Lỗi", rows: 0, columns: 2, pitchMeters: 1)).status == .unprocessableEntity)
+            var input = online(f)
+            input.mode = .inPerson
+            input.roomId = small.id
+            let refused = try await schedule(app, lead, input)
+            let error = try refused.content.decode(ErrorBody.self).error
+            #expect(refused.status == .unprocessableEntity && error.code == "meeting.in_person_refused")
+            #expect(error.message.contains("1557/UBND-KGVX") && error.message.contains("2 m"), "\(error.message)")
+            // In the hall it waits for the head, who alone approves.
+            input.roomId = hall.id
+            let pending = try await schedule(app, lead, input).content.decode(MeetingDTO.self)
+            #expect(pending.status == .pending && pending.joinPath == nil)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(pending.id)/approve", headers: app.bearer(lead)).status == .forbidden)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(pending.id)/refuse", headers: app.bearer(head)).status == .unprocessableEntity)
+            let approved = try await app.send(.POST, "/api/v1/meetings/\(pending.id)/approve", headers: app.bearer(head))
+            #expect(try approved.content.decode(MeetingDTO.self).status == .scheduled)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(pending.id)/approve", headers: app.bearer(head)).status == .conflict)
+            // A directive that forbids in-person meetings forbids them, whatever the room.
+            let ban = DirectiveWriteBody(number: "12/CT-UBND", issuer: "UBND quận", title: "Dừng họp trực tiếp", scopeOrg: "HK",
+                                         effectiveFrom: "2021-05-11", rules: DirectiveRules(meetingMaxInPerson: 0))
+            #expect(try await app.send(.POST, "/api/v1/directives", headers: app.bearer(steering), json: ban).status == .created)
+            let banned = try await schedule(app, head, input).content.decode(ErrorBody.self).error
+            #expect(banned.code == "meeting.in_person_refused" && banned.message.contains("12/CT-UBND"))
+            #expect(try await app.auditCount(action: "meeting.approve") == 1)
+        }
+    }
+
+    @Test func inviteesAnswerAndDelegateWithinTheirUnit() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn")
+            let m = try await schedule(app, lead, online(f)).content.decode(MeetingDTO.self)
+            func answer(_ body: MeetingAPI.AnswerInput) async throws -> TestingHTTPResponse {
+                try await app.send(.POST, "/api/v1/meetings/\(m.id)/answer", headers: app.bearer(staff), json: body)
+            }
+            #expect(try await answer(.init(answer: .declined)).status == .ok)
+            #expect(try await answer(.init(answer: .delegated, delegateStaffId: f.bdPerson.id)).status == .unprocessableEntity)
+            #expect(try await answer(.init(answer: .delegated)).status == .unprocessableEntity)
+            let after = try await answer(.init(answer: .delegated, delegateStaffId: f.hkPerson.id)).content.decode(MeetingDTO.self)
+            #expect(after.invitees.first { $0.staffId == f.hkPerson2.id }?.answer == .delegated)
+            // Cancelled: invitees are told, answers are closed.
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/cancel", headers: app.bearer(staff)).status == .forbidden)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/cancel", headers: app.bearer(lead)).status == .ok)
+            #expect(try await answer(.init(answer: .accepted)).status == .conflict)
+        }
+    }
+
+    @Test func joiningMintsAJitsiTokenWithModeratorForTheChairOnly() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            try await f.link(app, "lead.hk@t.vn", to: f.hkPerson)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn"), head = try await app.token("head.hk@t.vn")
+            let m = try await schedule(app, lead, online(f)).content.decode(MeetingDTO.self)
+            let none = try await app.send(.GET, "/api/v1/meetings/\(m.id)/join", headers: app.bearer(staff))
+            #expect(try none.content.decode(ErrorBody.self).error.code == "meeting.no_video_engine")
+            app.videoEngine = .jitsi(.init(base: "https://meet.example.org", appID: "congso", secret: "a-shared-secret-of-at-least-32-bytes",
+                                           audience: "jitsi", domain: "meet.example.org", tokenMinutes: 5))
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: "a-shared-secret-of-at-least-32-bytes"), digestAlgorithm: .sha256)
+            for (token, moderator) in [(staff, false), (lead, true)] {
+                let join = try await app.send(.GET, "/api/v1/meetings/\(m.id)/join", headers: app.bearer(token)).content.decode(MeetingAPI.JoinDTO.self)
+                let parts = join.url.components(separatedBy: "?jwt=")
+                #expect(parts[0].hasPrefix("https://meet.example.org/congso-") && parts[0].count == "https://meet.example.org/".count + 33)
+                let claims = try await keys.verify(parts[1], as: MeetingVideo.JitsiClaims.self)
+                #expect(claims.moderator == moderator && join.moderator == moderator)
+                #expect(claims.room == String(parts[0].dropFirst("https://meet.example.org/".count)) && claims.sub.value == "meet.example.org")
+                #expect(claims.iss.value == "congso" && claims.aud.value == ["jitsi"])
+                #expect(claims.exp.value.timeIntervalSinceNow <= 300 && claims.exp.value.timeIntervalSinceNow > 200)
+            }
+            // A head who may read the unit but is not invited does not get in.
+            #expect(try await app.send(.GET, "/api/v1/meetings/\(m.id)/join", headers: app.bearer(head)).status == .unprocessableEntity)
+            // A wrong secret does not verify.
+            let other = JWTKeyCollection()
+            await other.add(hmac: HMACKey(from: "another-secret-of-at-least-32-bytes!"), digestAlgorithm: .sha256)
+            let join = try await app.send(.GET, "/api/v1/meetings/\(m.id)/join", headers: app.bearer(staff)).content.decode(MeetingAPI.JoinDTO.self)
+            await #expect(throws: (any Error).self) { try await other.verify(join.url.components(separatedBy: "?jwt=")[1], as: MeetingVideo.JitsiClaims.self) }
+            #expect(try await app.auditCount(action: "meeting.join") == 3)
+        }
+    }
+}
