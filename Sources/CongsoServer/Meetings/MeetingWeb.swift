@@ -79,6 +79,7 @@ enum MeetingWeb {
         let orgs: [FormOption]
         let orgCode: String
         let people: [FormOption]
+        let chairs: [FormOption]
         let units: [FormOption]
         let rooms: [Choice]
         let date: String
@@ -112,8 +113,9 @@ enum MeetingWeb {
         let org = try await PlanService.org(code, actor: actor, on: req.db)
         try actor.require(.scheduleMeetings, on: org.orgPath)
         let chosen = Set(form?.inviteeStaffIds ?? [])
-        var people = try await PeopleOptions.under(actor.visiblePrefix, selected: nil, on: req.db)
-        people = people.map { FormOption(value: $0.value, label: $0.label, selected: chosen.contains($0.value) || $0.value == form?.chairStaffId) }
+        let everyone = try await PeopleOptions.under(actor.visiblePrefix, selected: nil, on: req.db)
+        let people = everyone.map { FormOption(value: $0.value, label: $0.label, selected: chosen.contains($0.value)) }
+        let chairs = everyone.map { FormOption(value: $0.value, label: $0.label, selected: $0.value == form?.chairStaffId) }
         let unitsChosen = Set(form?.inviteeOrgs ?? [])
         let units = try await OrgOptions.tree(actor: actor, selected: nil, on: req.db).map {
             FormOption(value: $0.value, label: $0.label, selected: unitsChosen.contains($0.value))
@@ -125,7 +127,7 @@ enum MeetingWeb {
         let agenda = (0..<max(4, titles.count)).map { i in
             AgendaRow(n: i + 1, title: i < titles.count ? titles[i] : "", minutes: i < minutes.count ? minutes[i] : "")
         }
-        let data = NewData(orgs: try await OrgOptions.tree(actor: actor, selected: org.code, on: req.db), orgCode: org.code, people: people,
+        let data = NewData(orgs: try await OrgOptions.tree(actor: actor, selected: org.code, on: req.db), orgCode: org.code, people: people, chairs: chairs,
                            units: units, rooms: rooms, date: form?.date ?? LocalDate.of(Date()).adding(days: 1).value,
                            start: form?.start ?? "08:00", end: form?.end ?? "09:00", title: form?.title ?? "", agenda: agenda,
                            inPerson: form?.mode == Meeting.Mode.inPerson.rawValue, error: error)
