@@ -180,4 +180,94 @@ import VaporTesting
             #expect(try await app.auditCount(action: "meeting.join") == 3)
         }
     }
+
+    @Test func theChairKeepsAttendanceAndMinutesToLockedWithDecisionsAsTasks() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn")
+            let m = try await schedule(app, lead, online(f)).content.decode(MeetingDTO.self)
+            // Not begun: no attendance yet.
+            let early = try await app.send(.POST, "/api/v1/meetings/\(m.id)/attendance", headers: app.bearer(lead),
+                                           json: MeetingAPI.Attendance(present: [f.hkPerson.id!]))
+            #expect(try early.content.decode(ErrorBody.self).error.code == "meeting.not_started")
+            // The meeting took place an hour ago.
+            let row = try #require(try await Meeting.find(m.id, on: app.db))
+            row.startsAt = Date().addingTimeInterval(-3600); row.endsAt = Date().addingTimeInterval(-600)
+            try await row.save(on: app.db)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/attendance", headers: app.bearer(staff),
+                                       json: MeetingAPI.Attendance(present: [f.hkPerson2.id!])).status == .forbidden)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/attendance", headers: app.bearer(lead),
+                                       json: MeetingAPI.Attendance(present: [f.bdPerson.id!])).status == .unprocessableEntity)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/attendance", headers: app.bearer(lead),
+                                       json: MeetingAPI.Attendance(present: [f.hkPerson.id!])).status == .ok)
+            // Draft: the keepers see it, the attendees do not.
+            let draft = MeetingMinutesService.DraftInput(summary: "Thống nhất lịch trực tuần tới.", decisions: [
+                .init(text: "Rà soát danh sách F1", ownerStaffId: f.hkPerson2.id, deadline: futureDay.adding(days: 3).value),
+                .init(text: "Báo cáo Ban chỉ đạo"),
+            ])
+            #expect(try await app.send(.PUT, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(staff), json: draft).status == .forbidden)
+            let bad = MeetingMinutesService.DraftInput(summary: "x", decisions: [.init(text: "Sai hạn", deadline: "2021-01-01")])
+            #expect(try await app.send(.PUT, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(lead), json: bad).status == .unprocessableEntity)
+            var record = try await app.send(.PUT, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(lead), json: draft).content.decode(MinutesDTO.self)
+            #expect(record.status == .draft && record.decisions.count == 2 && record.present.map(\.staffId) == [f.hkPerson.id!])
+            #expect(record.absent.map(\.staffId) == [f.hkPerson2.id!])
+            #expect(try await app.send(.GET, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(staff)).content.decode(MinutesDTO.self).status == nil)
+            // Comments only once circulated; then locked, nothing changes any more.
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/minutes/comments", headers: app.bearer(staff),
+                                       json: MeetingAPI.CommentInput(text: "Đề nghị bổ sung")).status == .conflict)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/minutes/lock", headers: app.bearer(lead)).status == .conflict)
+            record = try await app.send(.POST, "/api/v1/meetings/\(m.id)/minutes/circulate", headers: app.bearer(lead)).content.decode(MinutesDTO.self)
+            #expect(record.status == .circulated)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/minutes/comments", headers: app.bearer(staff),
+                                       json: MeetingAPI.CommentInput(text: "Đề nghị bổ sung hạn báo cáo")).status == .created)
+            #expect(try await app.send(.PUT, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(lead), json: draft).status == .conflict)
+            record = try await app.send(.POST, "/api/v1/meetings/\(m.id)/minutes/lock", headers: app.bearer(lead)).content.decode(MinutesDTO.self)
+            #expect(record.status == .locked && record.comments.count == 1)
+            #expect(try await app.send(.GET, "/api/v1/meetings/\(m.id)/minutes", headers: app.bearer(staff)).content.decode(MinutesDTO.self).summary
+                    == "Thống nhất lịch trực tuần tới.")
+            // A decision with owner and deadline becomes a task, once; one without cannot.
+            let complete = record.decisions[0], incomplete = record.decisions[1]
+            let task = try await app.send(.POST, "/api/v1/meetings/\(m.id)/decisions/\(complete.id)/task", headers: app.bearer(lead))
+            #expect(task.status == .created)
+            let made = try task.content.decode(TaskDTO.self)
+            #expect(made.title == "Rà soát danh sách F1" && made.assigneeStaffId == f.hkPerson2.id)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/decisions/\(complete.id)/task", headers: app.bearer(lead)).status == .conflict)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/decisions/\(incomplete.id)/task", headers: app.bearer(lead)).status == .unprocessableEntity)
+            for action in ["meeting.attendance", "meeting.minutes_draft", "meeting.minutes_circulate", "meeting.minutes_comment", "meeting.minutes_lock",
+                           "meeting.decision_task"] {
+                #expect(try await app.auditCount(action: action) == 1, "\(action)")
+            }
+        }
+    }
+
+    @Test func invitationsAreRequestsWithASequenceThenACancellation() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            let lead = try await app.token("lead.hk@t.vn"), staff = try await app.token("staff.hk@t.vn")
+            let m = try await schedule(app, lead, online(f, title: "Họp; giao ban, tuần \"45\"")).content.decode(MeetingDTO.self)
+            func ics() async throws -> String {
+                let res = try await app.send(.GET, "/api/v1/meetings/\(m.id)/invitation.ics", headers: app.bearer(staff))
+                #expect(res.headers.contentType?.type == "text" && res.headers.contentType?.subType == "calendar")
+                return res.body.string
+            }
+            var text = try await ics()
+            #expect(text.contains("METHOD:REQUEST\r\n") && text.contains("SEQUENCE:0\r\n") && text.contains("STATUS:CONFIRMED"))
+            #expect(text.contains("SUMMARY:Họp\\; giao ban\\, tuần \"45\""))
+            #expect(text.replacingOccurrences(of: "\r\n ", with: "").contains("ATTENDEE;CN=\"Trần Thị Bình\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:binh@hk.vn"))
+            #expect(text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+            let moved = try await app.send(.PATCH, "/api/v1/meetings/\(m.id)", headers: app.bearer(lead),
+                                           json: MeetingService.Change(date: futureDay.adding(days: 1).value, start: "14:00", end: "15:30"))
+            #expect(try moved.content.decode(MeetingDTO.self).sequence == 1)
+            text = try await ics()
+            #expect(text.contains("SEQUENCE:1\r\n") && text.contains("DTSTART:" + ICalendar.utc(futureDay.adding(days: 1), (14, 0))))
+            #expect(try await app.send(.PATCH, "/api/v1/meetings/\(m.id)", headers: app.bearer(lead),
+                                       json: MeetingService.Change(start: "16:00", end: "15:00")).status == .unprocessableEntity)
+            #expect(try await app.send(.POST, "/api/v1/meetings/\(m.id)/cancel", headers: app.bearer(lead)).status == .ok)
+            text = try await ics()
+            #expect(text.contains("METHOD:CANCEL\r\n") && text.contains("SEQUENCE:2\r\n") && text.contains("STATUS:CANCELLED"))
+            #expect(try await AppNotification.query(on: app.db).filter(\.$kind == "notif.meeting_changed").count() == 1)
+        }
+    }
 }

@@ -32,6 +32,7 @@ enum Migrations {
             AddTaskEventFields(),
             CreatePermitTrust(),
             CreateMeetings(),
+            CreateMeetingMinutes(),
         ]
     }
 }

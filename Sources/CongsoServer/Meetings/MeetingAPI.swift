@@ -12,6 +12,15 @@ enum MeetingAPI {
         api.post("meetings", ":id", "cancel", use: cancel)
         api.post("meetings", ":id", "answer", use: answer)
         api.get("meetings", ":id", "join", use: join)
+        api.patch("meetings", ":id", use: change)
+        api.get("meetings", ":id", "invitation.ics", use: invitation)
+        api.post("meetings", ":id", "attendance", use: attendance)
+        api.get("meetings", ":id", "minutes", use: minutes)
+        api.put("meetings", ":id", "minutes", use: saveMinutes)
+        api.post("meetings", ":id", "minutes", "circulate", use: circulate)
+        api.post("meetings", ":id", "minutes", "lock", use: lock)
+        api.post("meetings", ":id", "minutes", "comments", use: comment)
+        api.post("meetings", ":id", "decisions", ":decision", "task", use: decisionTask)
         api.get("meeting-rooms", use: rooms)
         api.post("meeting-rooms", use: createRoom)
     }
@@ -85,6 +94,77 @@ enum MeetingAPI {
         let id = try req.idParameter()
         try await MeetingService.answer(id, answer: answer, delegate: input.delegateStaffId, actor: actor, on: req.db)
         return try await MeetingDTO.make(try await MeetingService.find(id, actor: actor, on: req.db), engine: req.application.videoEngine, on: req.db)
+    }
+
+    @Sendable static func change(req: Request) async throws -> MeetingDTO {
+        do {
+            let m = try await MeetingService.change(try req.idParameter(), try req.content.decode(MeetingService.Change.self),
+                                                    actor: try req.requireActor(), on: req.db)
+            return try await MeetingDTO.make(m, engine: req.application.videoEngine, on: req.db)
+        } catch let refused as MeetingService.Refused {
+            throw MeetingRefusalText.error(refused, req)
+        }
+    }
+
+    /// The requester's own invitation (METHOD:REQUEST, or CANCEL once cancelled).
+    @Sendable static func invitation(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let m = try await MeetingService.find(try req.idParameter(), actor: actor, on: req.db)
+        let text = try await MeetingInvitation.forPerson(m, staffID: actor.staffID, baseURL: ScheduleWeb.feedBase(req), on: req.db)
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8; method=\(m.status == .cancelled ? "CANCEL" : "REQUEST")")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"meeting-\(m.id!.uuidString.lowercased()).ics\"")
+        return response
+    }
+
+    struct Attendance: Content { var present: [UUID]? }
+
+    @Sendable static func attendance(req: Request) async throws -> MeetingDTO {
+        let actor = try req.requireActor()
+        let id = try req.idParameter()
+        let body = try req.content.decode(Attendance.self)
+        try await MeetingMinutesService.markAttendance(id, present: body.present ?? [], actor: actor, on: req.db)
+        return try await MeetingDTO.make(try await MeetingService.find(id, actor: actor, on: req.db), engine: req.application.videoEngine, on: req.db)
+    }
+
+    @Sendable static func minutes(req: Request) async throws -> MinutesDTO {
+        let actor = try req.requireActor()
+        let m = try await MeetingService.find(try req.idParameter(), actor: actor, on: req.db)
+        return try await MinutesDTO.make(m, actor: actor, on: req.db)
+    }
+
+    @Sendable static func saveMinutes(req: Request) async throws -> MinutesDTO {
+        let actor = try req.requireActor()
+        let id = try req.idParameter()
+        try await MeetingMinutesService.saveDraft(id, try req.content.decode(MeetingMinutesService.DraftInput.self), actor: actor, on: req.db)
+        return try await MinutesDTO.make(try await MeetingService.find(id, actor: actor, on: req.db), actor: actor, on: req.db)
+    }
+
+    static func advance(_ req: Request, to next: MeetingMinutes.Status) async throws -> MinutesDTO {
+        let actor = try req.requireActor()
+        let id = try req.idParameter()
+        try await MeetingMinutesService.advance(id, to: next, actor: actor, on: req.db)
+        return try await MinutesDTO.make(try await MeetingService.find(id, actor: actor, on: req.db), actor: actor, on: req.db)
+    }
+
+    @Sendable static func circulate(req: Request) async throws -> MinutesDTO { try await advance(req, to: .circulated) }
+    @Sendable static func lock(req: Request) async throws -> MinutesDTO { try await advance(req, to: .locked) }
+
+    struct CommentInput: Content { var text: String? }
+
+    @Sendable static func comment(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let id = try req.idParameter()
+        try await MeetingMinutesService.comment(id, text: try req.content.decode(CommentInput.self).text, actor: actor, on: req.db)
+        return try await MinutesDTO.make(try await MeetingService.find(id, actor: actor, on: req.db), actor: actor, on: req.db)
+            .encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func decisionTask(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let raw = req.parameters.get("decision"), let decision = UUID(uuidString: raw) else { throw AppError.notFound("decision") }
+        let task = try await MeetingMinutesService.makeTask(try req.idParameter(), decision: decision, actor: actor, on: req.db)
+        return try await TaskDTO.one(task, on: req.db).encodeResponse(status: .created, for: req)
     }
 
     struct JoinDTO: Content { let url: String; let engine: String; let moderator: Bool }

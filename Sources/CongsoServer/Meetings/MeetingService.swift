@@ -188,6 +188,47 @@ enum MeetingService {
         }
     }
 
+    struct Change: Content { var title: String?; var date: String?; var start: String?; var end: String? }
+
+    /// A new title, day or times: the calendar sequence rises and invitees are told (their
+    /// calendars replace the event on the next invitation).
+    static func change(_ id: UUID, _ input: Change, actor: Actor, on db: any Database) async throws -> Meeting {
+        let m = try await find(id, actor: actor, on: db)
+        guard actor.may(.scheduleMeetings, on: OrgPath(m.orgPath)) || actor.staffID == m.chairStaffID else { throw AppError.forbidden }
+        let title = (input.title ?? m.title).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw AppError.invalid("meeting.title_missing", "") }
+        guard title.count <= 300 else { throw AppError.invalid("too_long", "300") }
+        let f = DateFormatter()
+        f.timeZone = LocalDate.timeZone
+        f.dateFormat = "HH:mm"
+        guard let day = LocalDate(input.date ?? LocalDate.of(m.startsAt).value) else { throw AppError.invalid("date_invalid", input.date ?? "") }
+        let starts = try instant(day, input.start ?? f.string(from: m.startsAt), field: "start")
+        let ends = try instant(day, input.end ?? f.string(from: m.endsAt), field: "end")
+        guard ends > starts else { throw AppError.invalid("meeting.end_before_start", "\(input.start ?? "") – \(input.end ?? "")") }
+        guard starts > Date().addingTimeInterval(-300) else { throw AppError.invalid("meeting.in_past", day.vietnamese) }
+        let planned = try await MeetingAgendaItem.query(on: db).filter(\.$meetingID == id).all().reduce(0) { $0 + $1.minutes }
+        guard planned <= Int(ends.timeIntervalSince(starts) / 60) else { throw AppError.invalid("meeting.agenda_too_long", "\(planned)") }
+        // In person on another day: the directive of that day decides.
+        if m.mode == .inPerson, let roomID = m.roomID, let room = try await MeetingRoom.find(roomID, on: db),
+           let org = try await Organization.find(m.orgID, on: db) {
+            let count = try await MeetingInvitee.query(on: db).filter(\.$meetingID == id).count()
+            let refusals = try await inPersonRefusals(org: org, day: day, attendees: count, room: room, on: db)
+            if !refusals.isEmpty { throw Refused(refusals: refusals) }
+        }
+        return try await db.writeTransaction { tx in
+            guard let m = try await Meeting.lockedForUpdate(id, on: tx) else { throw AppError.notFound(id.uuidString) }
+            guard m.status == .scheduled || m.status == .pending else { throw AppError.conflict("meeting.cancelled", m.title) }
+            let before = "\(m.title) · \(DisplayDate.format(m.startsAt))"
+            m.title = title; m.searchText = VietnameseText.searchable(title); m.startsAt = starts; m.endsAt = ends
+            m.sequence += 1
+            try await m.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "meeting.change", entityType: "meeting", entityID: m.id,
+                                          orgPath: m.orgPath, summary: "\(before) → \(title) · \(DisplayDate.format(starts))")
+            try await notifyInvitees(m, kind: "notif.meeting_changed", except: actor.userID, on: tx)
+            return m
+        }
+    }
+
     /// The chair, whoever scheduled it in the org, or the head cancels; invitees are told.
     static func cancel(_ id: UUID, actor: Actor, on db: any Database) async throws -> Meeting {
         let m = try await find(id, actor: actor, on: db)

@@ -17,6 +17,15 @@ enum MeetingWeb {
         web.post("meetings", ":id", "approve", use: approve)
         web.post("meetings", ":id", "refuse", use: refuse)
         web.post("meetings", ":id", "cancel", use: cancel)
+        web.post("meetings", ":id", "change", use: change)
+        web.get("meetings", ":id", "invitation.ics", use: MeetingAPI.invitation)
+        web.post("meetings", ":id", "attendance", use: attendance)
+        web.get("meetings", ":id", "minutes", use: printable)
+        web.post("meetings", ":id", "minutes", use: saveMinutes)
+        web.post("meetings", ":id", "minutes", "circulate", use: circulate)
+        web.post("meetings", ":id", "minutes", "lock", use: lock)
+        web.post("meetings", ":id", "minutes", "comments", use: comment)
+        web.post("meetings", ":id", "decisions", ":decision", "task", use: decisionTask)
     }
 
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
@@ -187,6 +196,31 @@ enum MeetingWeb {
         let colleagues: [FormOption]
         let canDecide: Bool
         let canCancel: Bool
+        let canChange: Bool
+        let date: String
+        let start: String
+        let end: String
+        /// The chair's record: attendance once the meeting has begun, and the minutes.
+        let canMarkAttendance: Bool
+        let attendance: [FormOption]
+        let minutes: MinutesView
+    }
+
+    struct DecisionRow: Encodable { let n: Int; let text: String; let owners: [FormOption]; let deadline: String }
+    struct MinutesView: Encodable {
+        let status: String?
+        let statusKey: String
+        let summary: String
+        let canEdit: Bool
+        let canCirculate: Bool
+        let canLock: Bool
+        let canComment: Bool
+        let rows: [DecisionRow]
+        let decisions: [MinutesDTO.Decision]
+        let hasDecisions: Bool
+        let comments: [MinutesDTO.Comment]
+        let hasComments: Bool
+        let visible: Bool
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
@@ -202,6 +236,23 @@ enum MeetingWeb {
                 .map { FormOption(value: $0.id!.uuidString, label: $0.fullName, selected: false) }
         }
         let open = m.status == .scheduled || m.status == .pending
+        let keeper = MeetingMinutesService.isKeeper(m, actor: actor)
+        let record = try await MinutesDTO.make(m, actor: actor, on: req.db)
+        let hhmm = DateFormatter()
+        hhmm.timeZone = LocalDate.timeZone
+        hhmm.dateFormat = "HH:mm"
+        let owners = dto.invitees.map { FormOption(value: $0.staffId.uuidString, label: $0.name, selected: false) }
+        var rows = record.decisions.enumerated().map { i, d in
+            DecisionRow(n: i + 1, text: d.text, owners: owners.map { FormOption(value: $0.value, label: $0.label, selected: $0.value == d.ownerStaffId?.uuidString) },
+                        deadline: d.deadline ?? "")
+        }
+        while rows.count < max(3, record.decisions.count + 1) { rows.append(DecisionRow(n: rows.count + 1, text: "", owners: owners, deadline: "")) }
+        let minutesView = MinutesView(
+            status: record.status.map { req.t("meeting_minutes_" + $0.rawValue) }, statusKey: record.status?.rawValue ?? "none",
+            summary: record.summary, canEdit: record.canEdit, canCirculate: keeper && record.status == .draft,
+            canLock: keeper && record.status == .circulated, canComment: invited && record.status == .circulated,
+            rows: rows, decisions: record.decisions, hasDecisions: !record.decisions.isEmpty,
+            comments: record.comments, hasComments: !record.comments.isEmpty, visible: record.status != nil)
         let data = ShowData(
             id: m.id!.uuidString, title: m.title, when: when(m), unit: dto.orgName, chair: dto.chairName,
             mode: req.t("meeting_mode_" + m.mode.rawValue), room: dto.roomName, status: req.t("meeting_status_" + m.status.rawValue),
@@ -217,7 +268,12 @@ enum MeetingWeb {
             canAnswer: mine != nil && open && m.chairStaffID != me, myAnswer: mine.map { req.t("meeting_answer_" + $0.answer.rawValue) },
             colleagues: colleagues,
             canDecide: m.status == .pending && actor.may(.approveMeetings, on: OrgPath(m.orgPath)),
-            canCancel: open && (actor.may(.scheduleMeetings, on: OrgPath(m.orgPath)) || m.chairStaffID == me))
+            canCancel: open && (actor.may(.scheduleMeetings, on: OrgPath(m.orgPath)) || m.chairStaffID == me),
+            canChange: open && keeper && m.startsAt > Date(),
+            date: LocalDate.of(m.startsAt).value, start: hhmm.string(from: m.startsAt), end: hhmm.string(from: m.endsAt),
+            canMarkAttendance: keeper && m.status == .scheduled && Date() >= m.startsAt,
+            attendance: dto.invitees.map { FormOption(value: $0.staffId.uuidString, label: $0.name, selected: $0.present == true) },
+            minutes: minutesView)
         return try await WebPage.render(req, "meetings/show", title: m.title, nav: "meetings", data: data)
     }
 
@@ -275,6 +331,115 @@ enum MeetingWeb {
 
     @Sendable static func cancel(req: Request) async throws -> Response {
         try await act(req, flash: "flash.meeting_cancelled") { actor, id in _ = try await MeetingService.cancel(id, actor: actor, on: req.db) }
+    }
+
+    // MARK: - Changes, attendance and minutes
+
+    @Sendable static func change(req: Request) async throws -> Response {
+        let f = try req.content.decode(MeetingService.Change.self)
+        return try await act(req, flash: "flash.meeting_changed") { actor, id in _ = try await MeetingService.change(id, f, actor: actor, on: req.db) }
+    }
+
+    struct AttendanceForm: Content { var present: [String]? }
+
+    @Sendable static func attendance(req: Request) async throws -> Response {
+        let f = try req.content.decode(AttendanceForm.self)
+        return try await act(req, flash: "flash.meeting_attendance") { actor, id in
+            try await MeetingMinutesService.markAttendance(id, present: (f.present ?? []).compactMap(UUID.init(uuidString:)), actor: actor, on: req.db)
+        }
+    }
+
+    struct MinutesForm: Content {
+        var summary: String?
+        var decisionText: [String]?
+        var decisionOwner: [String]?
+        var decisionDeadline: [String]?
+    }
+
+    @Sendable static func saveMinutes(req: Request) async throws -> Response {
+        let f = try req.content.decode(MinutesForm.self)
+        let texts = f.decisionText ?? [], owners = f.decisionOwner ?? [], deadlines = f.decisionDeadline ?? []
+        let decisions = texts.indices.map { i in
+            MeetingMinutesService.DecisionInput(text: texts[i], ownerStaffId: i < owners.count ? UUID(uuidString: owners[i]) : nil,
+                                                deadline: i < deadlines.count ? deadlines[i] : nil)
+        }
+        return try await act(req, flash: "flash.meeting_minutes_saved") { actor, id in
+            try await MeetingMinutesService.saveDraft(id, .init(summary: f.summary, decisions: decisions), actor: actor, on: req.db)
+        }
+    }
+
+    @Sendable static func circulate(req: Request) async throws -> Response {
+        try await act(req, flash: "flash.meeting_minutes_circulated") { actor, id in
+            try await MeetingMinutesService.advance(id, to: .circulated, actor: actor, on: req.db)
+        }
+    }
+
+    @Sendable static func lock(req: Request) async throws -> Response {
+        try await act(req, flash: "flash.meeting_minutes_locked") { actor, id in
+            try await MeetingMinutesService.advance(id, to: .locked, actor: actor, on: req.db)
+        }
+    }
+
+    struct CommentForm: Content { var text: String? }
+
+    @Sendable static func comment(req: Request) async throws -> Response {
+        let f = try req.content.decode(CommentForm.self)
+        return try await act(req, flash: "flash.meeting_minutes_commented") { actor, id in
+            try await MeetingMinutesService.comment(id, text: f.text, actor: actor, on: req.db)
+        }
+    }
+
+    @Sendable static func decisionTask(req: Request) async throws -> Response {
+        let decision = req.parameters.get("decision").flatMap(UUID.init(uuidString:))
+        let back = try req.idParameter()
+        do {
+            guard let decision else { throw AppError.notFound("decision") }
+            let task = try await MeetingMinutesService.makeTask(back, decision: decision, actor: try req.requireActor(), on: req.db)
+            WebPage.flash(req, "flash.meeting_decision_task")
+            return req.redirect(to: "/tasks/\(task.id!)")
+        } catch let e as AppError where [.unprocessableEntity, .conflict, .forbidden].contains(e.status) {
+            WebPage.flashError(req, req.t("err." + e.code, detail: e.detail))
+            return req.redirect(to: "/meetings/\(back)/minutes")
+        }
+    }
+
+    struct PrintData: Encodable {
+        let id: String
+        let title: String
+        let when: String
+        let unit: String
+        let chair: String
+        let mode: String
+        let room: String?
+        let agenda: [MeetingDTO.Agenda]
+        let hasAgenda: Bool
+        let present: [MinutesDTO.Person]
+        let absent: [MinutesDTO.Person]
+        let unmarked: [MinutesDTO.Person]
+        let status: String?
+        let locked: Bool
+        let summary: String
+        let decisions: [MinutesDTO.Decision]
+        let hasDecisions: Bool
+        let canMakeTasks: Bool
+        let lockedAt: String
+    }
+
+    /// The minutes on one printable page: agenda, present and absent, the text, decisions.
+    @Sendable static func printable(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let m = try await MeetingService.find(try req.idParameter(), actor: actor, on: req.db)
+        let dto = try await MeetingDTO.make(m, engine: req.application.videoEngine, on: req.db)
+        let record = try await MinutesDTO.make(m, actor: actor, on: req.db)
+        let data = PrintData(
+            id: m.id!.uuidString, title: m.title, when: when(m), unit: dto.orgName, chair: dto.chairName,
+            mode: req.t("meeting_mode_" + m.mode.rawValue), room: dto.roomName, agenda: dto.agenda, hasAgenda: !dto.agenda.isEmpty,
+            present: record.present, absent: record.absent, unmarked: record.unmarked,
+            status: record.status.map { req.t("meeting_minutes_" + $0.rawValue) }, locked: record.status == .locked,
+            summary: record.summary, decisions: record.decisions, hasDecisions: !record.decisions.isEmpty,
+            canMakeTasks: MeetingMinutesService.isKeeper(m, actor: actor) && (record.status == .circulated || record.status == .locked),
+            lockedAt: DisplayDate.format(record.lockedAt))
+        return try await WebPage.render(req, "meetings/minutes", title: req.t("meeting_minutes_title") + ": " + m.title, nav: "meetings", data: data)
     }
 
     // MARK: - Rooms
