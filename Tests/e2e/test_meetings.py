@@ -234,3 +234,79 @@ def test_bigbluebutton_calls_are_signed_as_its_client_library_signs_them():
         proc.terminate()
         proc.wait(timeout=30)
         fake.shutdown()
+
+
+def test_attendance_minutes_to_locked_and_a_decision_becomes_a_task(browser):
+    """The chair marks who came, drafts the minutes with a decision, circulates them; an
+    attendee comments; the chair locks them and turns the decision into a task from the
+    printable page. The invitation is an iCalendar REQUEST that the icalendar package reads,
+    with SEQUENCE rising on a change, and a CANCEL once cancelled."""
+    import icalendar
+    import zoneinfo
+    suffix = secrets.token_hex(3)
+    lead, staff = token("lead.hoankiem@congso.vn"), token("staff.hoankiem@congso.vn")
+    _, me = api("GET", "/api/v1/me", lead)
+    _, mate = api("GET", "/api/v1/me", staff)
+    _, people = api("GET", "/api/v1/staff?org=Q02-P2&per=200", lead)
+    ids = {p["fullName"]: p["id"] for p in people["items"]}
+    emails = {p["fullName"]: p["email"] for p in people["items"]}
+    now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    if now.hour == 23 and now.minute > 50:
+        time.sleep(11 * 60)  # a meeting must start and end on one day
+        now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    end = min(now + datetime.timedelta(minutes=60), now.replace(hour=23, minute=59))
+    status, m = api("POST", "/api/v1/meetings", lead, {
+        "org": "Q02-P2", "title": f"Họp rút kinh nghiệm {suffix}", "date": now.date().isoformat(), "start": now.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"), "chairStaffId": ids[me["displayName"]], "inviteeOrgs": ["Q02-P2"]})
+    assert status == 201, m
+    # The invitation, read by an independent iCalendar parser.
+    req = urllib.request.Request(BASE + f"/api/v1/meetings/{m['id']}/invitation.ics", headers={"Authorization": "Bearer " + staff})
+    cal = icalendar.Calendar.from_ical(urllib.request.urlopen(req).read())
+    event = cal.walk("VEVENT")[0]
+    assert str(cal["METHOD"]) == "REQUEST" and int(event["SEQUENCE"]) == 0 and str(event["SUMMARY"]) == m["title"]
+    assert str(event["ATTENDEE"]).lower() == "mailto:" + emails[mate["displayName"]].lower() and event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert event["DTSTART"].dt.astimezone(datetime.timezone.utc) == datetime.datetime.fromisoformat(m["startsAt"].replace("Z", "+00:00"))
+
+    sign_in(browser, "lead.hoankiem@congso.vn")
+    after_navigation(browser, lambda: browser.get(BASE + f"/meetings/{m['id']}"))
+    for name in (me["displayName"], mate["displayName"]):
+        browser.find_element(By.ID, "present-" + ids[name].upper()).click()
+    submit(browser, "attendance-save")
+    browser.find_element(By.ID, "msummary").send_keys("Đơn vị thống nhất lịch trực và việc rà soát danh sách.")
+    browser.find_element(By.ID, "dtext1").send_keys(f"Rà soát danh sách F1 {suffix}")
+    choose(browser.find_element(By.ID, "downer1"), mate["displayName"])
+    deadline = (now.date() + datetime.timedelta(days=3)).isoformat()
+    browser.execute_script("document.getElementById('ddeadline1').value = arguments[0]", deadline)
+    submit(browser, "minutes-save")
+    assert wait_text(browser, "#minutes-status") == "Dự thảo"
+    check_page(browser, "meeting-minutes-draft")
+    submit(browser, "minutes-circulate")
+    assert wait_text(browser, "#minutes-status") == "Đang lấy ý kiến"
+    # An attendee comments.
+    sign_in(browser, "staff.hoankiem@congso.vn")
+    after_navigation(browser, lambda: browser.get(BASE + f"/meetings/{m['id']}"))
+    assert "rà soát danh sách" in wait_text(browser, "#minutes-summary")
+    browser.find_element(By.ID, "mcomment").send_keys("Đề nghị ghi rõ hạn báo cáo.")
+    submit(browser, "minutes-comment")
+    assert "Đề nghị ghi rõ hạn báo cáo." in wait_text(browser, "#minutes-comments")
+    # Locked and printed; the decision becomes a task.
+    sign_in(browser, "lead.hoankiem@congso.vn")
+    after_navigation(browser, lambda: browser.get(BASE + f"/meetings/{m['id']}"))
+    browser.execute_script("window.confirm = () => true")
+    submit(browser, "minutes-lock")
+    assert wait_text(browser, "#minutes-status") == "Đã khóa và công bố"
+    after_navigation(browser, lambda: browser.get(BASE + f"/meetings/{m['id']}/minutes"))
+    assert me["displayName"] in wait_text(browser, "#minutes-present") and mate["displayName"] in wait_text(browser, "#minutes-present")
+    check_page(browser, "meeting-minutes-print")
+    after_navigation(browser, browser.find_element(By.CSS_SELECTOR, "#minutes-print-decisions button").click)
+    assert "/tasks/" in browser.current_url
+    assert f"Rà soát danh sách F1 {suffix}" in wait_text(browser, "h1")
+    # A change raises the sequence; a cancellation is a CANCEL.
+    status, _ = api("PATCH", f"/api/v1/meetings/{m['id']}", lead, {"title": m["title"] + " (đổi)"})
+    assert status == 200
+    event = icalendar.Calendar.from_ical(urllib.request.urlopen(req).read()).walk("VEVENT")[0]
+    assert int(event["SEQUENCE"]) == 1 and str(event["SUMMARY"]).endswith("(đổi)")
+    status, _ = api("POST", f"/api/v1/meetings/{m['id']}/cancel", lead)
+    assert status == 200
+    cal = icalendar.Calendar.from_ical(urllib.request.urlopen(req).read())
+    assert str(cal["METHOD"]) == "CANCEL" and int(cal.walk("VEVENT")[0]["SEQUENCE"]) == 2

@@ -216,7 +216,7 @@ enum MeetingWeb {
         let canLock: Bool
         let canComment: Bool
         let rows: [DecisionRow]
-        let decisions: [MinutesDTO.Decision]
+        let decisions: [DecisionView]
         let hasDecisions: Bool
         let comments: [MinutesDTO.Comment]
         let hasComments: Bool
@@ -251,7 +251,7 @@ enum MeetingWeb {
             status: record.status.map { req.t("meeting_minutes_" + $0.rawValue) }, statusKey: record.status?.rawValue ?? "none",
             summary: record.summary, canEdit: record.canEdit, canCirculate: keeper && record.status == .draft,
             canLock: keeper && record.status == .circulated, canComment: invited && record.status == .circulated,
-            rows: rows, decisions: record.decisions, hasDecisions: !record.decisions.isEmpty,
+            rows: rows, decisions: views(record.decisions), hasDecisions: !record.decisions.isEmpty,
             comments: record.comments, hasComments: !record.comments.isEmpty, visible: record.status != nil)
         let data = ShowData(
             id: m.id!.uuidString, title: m.title, when: when(m), unit: dto.orgName, chair: dto.chairName,
@@ -403,6 +403,12 @@ enum MeetingWeb {
         }
     }
 
+    struct DecisionView: Encodable { let id: UUID; let text: String; let ownerName: String?; let deadline: String?; let taskId: UUID? }
+
+    static func views(_ ds: [MinutesDTO.Decision]) -> [DecisionView] {
+        ds.map { DecisionView(id: $0.id, text: $0.text, ownerName: $0.ownerName, deadline: $0.deadline.flatMap(LocalDate.init)?.vietnamese, taskId: $0.taskId) }
+    }
+
     struct PrintData: Encodable {
         let id: String
         let title: String
@@ -419,7 +425,7 @@ enum MeetingWeb {
         let status: String?
         let locked: Bool
         let summary: String
-        let decisions: [MinutesDTO.Decision]
+        let decisions: [DecisionView]
         let hasDecisions: Bool
         let canMakeTasks: Bool
         let lockedAt: String
@@ -436,7 +442,7 @@ enum MeetingWeb {
             mode: req.t("meeting_mode_" + m.mode.rawValue), room: dto.roomName, agenda: dto.agenda, hasAgenda: !dto.agenda.isEmpty,
             present: record.present, absent: record.absent, unmarked: record.unmarked,
             status: record.status.map { req.t("meeting_minutes_" + $0.rawValue) }, locked: record.status == .locked,
-            summary: record.summary, decisions: record.decisions, hasDecisions: !record.decisions.isEmpty,
+            summary: record.summary, decisions: views(record.decisions), hasDecisions: !record.decisions.isEmpty,
             canMakeTasks: MeetingMinutesService.isKeeper(m, actor: actor) && (record.status == .circulated || record.status == .locked),
             lockedAt: DisplayDate.format(record.lockedAt))
         return try await WebPage.render(req, "meetings/minutes", title: req.t("meeting_minutes_title") + ": " + m.title, nav: "meetings", data: data)
