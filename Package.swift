@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Jitsi Meet's HS256 join tokens.
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // The SMTP client (Sources/CongsoServer/Mail): NIO and NIOSSL, already under Vapor.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // zlib from the system (Debian's zlib1g-dev) for permit payloads.
@@ -46,6 +49,9 @@ let package = Package(
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(

@@ -49,6 +49,15 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
         throw problem
     }
 
+    // MARK: - E-mail (none unless an SMTP relay is configured)
+    do {
+        app.mailRelay = try MailRelay.from(environment: ProcessInfo.processInfo.environment,
+                                           port: Environment.get("PORT").flatMap(Int.init) ?? 8080)
+    } catch let problem as MailRelay.Problem {
+        app.logger.critical("e-mail: \(problem.description)")
+        throw problem
+    }
+
     // MARK: - Views and texts
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

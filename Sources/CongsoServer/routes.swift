@@ -41,6 +41,9 @@ func routes(_ app: Application) throws {
     PlanAPI.register(api)
     MeetingAPI.register(api)
 
+    // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
+    MailUnsubscribe.register(app)
+
     // MARK: - Web (forms protected against cross-site requests)
     let web = app.grouped(CSRFMiddleware())
     AuthWeb.register(web)

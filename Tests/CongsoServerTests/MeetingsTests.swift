@@ -271,3 +271,52 @@ import VaporTesting
         }
     }
 }
+
+/// Mail through the outbox: queued in the same transaction as the notification, by each
+/// person's choice, composed with the invitation, and unsubscribed by a signed link.
+@Suite(.serialized) struct MailOutboxTests {
+    @Test func invitationsAreQueuedByChoiceAndComposedWithTheirCalendar() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            let relay = try #require(try MailRelay.from(environment: ["CONGSO_SMTP_HOST": "127.0.0.1", "CONGSO_SMTP_PORT": "1",
+                                                                      "CONGSO_SMTP_FROM": "congso@t.vn", "CONGSO_SMTP_SECURITY": "none"], port: 8080))
+            app.mailRelay = relay
+            defer { app.mailRelay = nil }
+            let lead = try await app.token("lead.hk@t.vn")
+            let staffUser = try #require(try await User.query(on: app.db).filter(\.$email == "staff.hk@t.vn").first())
+            let input = MeetingService.Input(org: "HK-NV", title: "Giao ban tuần", date: futureDay.value, start: "08:00", end: "09:00",
+                                             chairStaffId: f.hkPerson.id, inviteeOrgs: ["HK-NV"])
+            #expect(try await app.send(.POST, "/api/v1/meetings", headers: app.bearer(lead), json: input).status == .created)
+            let queued = try await MailOutboxEntry.query(on: app.db).filter(\.$userID == staffUser.id!).all()
+            #expect(queued.count == 1 && queued[0].route == "now" && queued[0].meetingID != nil)
+            let composed = try #require(try await MailDispatcher.compose(queued[0], relay: relay, texts: app.translations, on: app.db, now: Date()))
+            #expect(composed.to == "staff.hk@t.vn")
+            #expect(composed.text.contains("method=REQUEST") && composed.text.contains("List-Unsubscribe: <http://127.0.0.1:8080/mail/unsubscribe?u="))
+            // The relay is down (port 1): the entry waits for a retry, nothing is lost.
+            let outcome = try await MailDispatcher.tick(app: app)
+            #expect(outcome.sent == 0 && outcome.retried >= 1)
+            let after = try #require(try await MailOutboxEntry.find(queued[0].id, on: app.db))
+            #expect(after.status == .queued && after.attempts == 1 && after.nextAttemptAt > Date() && after.claimedBy == nil)
+            // Daily digest only: the next invitation waits for 17:30.
+            try await MailUnsubscribe.set(staffUser.id!, to: .dailyDigestOnly, on: app.db)
+            var second = input
+            second.title = "Họp chuyên đề"
+            #expect(try await app.send(.POST, "/api/v1/meetings", headers: app.bearer(lead), json: second).status == .created)
+            #expect(try await MailOutboxEntry.query(on: app.db).filter(\.$userID == staffUser.id!).filter(\.$route == "digest").count() == 1)
+            // A signed link unsubscribes without signing in; a forged one does not.
+            let key = try await MailUnsubscribe.key(on: app.db)
+            let token = MailUnsubscribe.token(for: staffUser.id!, key: key)
+            #expect(MailUnsubscribe.user(from: token, key: key) == staffUser.id)
+            #expect(MailUnsubscribe.user(from: String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A"), key: key) == nil)
+            #expect(MailUnsubscribe.user(from: UUID().uuidString.lowercased() + "." + token.split(separator: ".")[1], key: key) == nil)
+            #expect(try await app.send(.POST, "/mail/unsubscribe?u=\(token)").status == .ok)
+            #expect(try await MailSetting.query(on: app.db).filter(\.$userID == staffUser.id!).first()?.preference == MailPreference.none)
+            #expect(try await app.send(.POST, "/mail/unsubscribe?u=x.y").status == .notFound)
+            var third = input
+            third.title = "Họp lần ba"
+            #expect(try await app.send(.POST, "/api/v1/meetings", headers: app.bearer(lead), json: third).status == .created)
+            #expect(try await MailOutboxEntry.query(on: app.db).filter(\.$userID == staffUser.id!).count() == 2)
+        }
+    }
+}

@@ -11,6 +11,7 @@ enum AuthWeb {
         web.get("account", use: account)
         web.post("account", "tokens", use: createToken)
         web.post("account", "tokens", ":id", "revoke", use: revokeToken)
+        web.post("account", "mail", use: saveMail)
     }
 
     struct LoginData: Encodable { let email: String; let next: String; let error: String? }
@@ -96,7 +97,11 @@ enum AuthWeb {
         return try await WebPage.render(req, "home", title: req.t("home.title"), nav: "home", data: data)
     }
 
-    struct AccountData: Encodable { let tokens: [TokenRow]; let hasTokens: Bool; let newToken: String? }
+    struct AccountData: Encodable {
+        let tokens: [TokenRow]; let hasTokens: Bool; let newToken: String?
+        /// E-mail: the choices, and whether this server sends mail at all.
+        let mailChoices: [FormOption]; let mailEnabled: Bool
+    }
     struct TokenRow: Encodable { let id: String; let name: String; let created: String; let lastUsed: String }
 
     @Sendable static func account(req: Request) async throws -> Response {
@@ -105,8 +110,25 @@ enum AuthWeb {
         let newToken = req.session.data["newToken"]
         req.session.data["newToken"] = nil
         let rows = tokens.map { TokenRow(id: $0.id!.uuidString, name: $0.name, created: DisplayDate.format($0.createdAt), lastUsed: DisplayDate.format($0.lastUsedAt)) }
+        let current = try await MailSetting.query(on: req.db).filter(\.$userID == actor.userID ?? UUID()).first()?.preference ?? .actionsNowRestDaily
+        let choices = MailPreference.allCases.map { FormOption(value: $0.rawValue, label: req.t("mail_pref_" + $0.rawValue), selected: $0 == current) }
         return try await WebPage.render(req, "auth/account", title: req.t("account.title"), nav: "account",
-                                        data: AccountData(tokens: rows, hasTokens: !rows.isEmpty, newToken: newToken))
+                                        data: AccountData(tokens: rows, hasTokens: !rows.isEmpty, newToken: newToken,
+                                                          mailChoices: choices, mailEnabled: req.application.mailRelay != nil))
+    }
+
+    struct MailForm: Content { var preference: String? }
+
+    @Sendable static func saveMail(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let user = actor.userID else { throw AppError.unauthorized }
+        guard let choice = try req.content.decode(MailForm.self).preference.flatMap(MailPreference.init(rawValue:)) else {
+            WebPage.flashError(req, req.t("err.mail.preference_invalid"))
+            return req.redirect(to: "/account")
+        }
+        try await MailUnsubscribe.set(user, to: choice, on: req.db)
+        WebPage.flash(req, "flash.mail_preference_saved")
+        return req.redirect(to: "/account")
     }
 
     struct TokenForm: Content { var name: String? }

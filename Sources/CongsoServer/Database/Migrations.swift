@@ -33,6 +33,7 @@ enum Migrations {
             CreatePermitTrust(),
             CreateMeetings(),
             CreateMeetingMinutes(),
+            CreateMailOutbox(),
         ]
     }
 }

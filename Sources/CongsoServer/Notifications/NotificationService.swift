@@ -20,6 +20,8 @@ enum NotificationService {
         let unique = Array(Set(userIDs))
         guard !unique.isEmpty else { return }
         try await unique.map { AppNotification(userID: $0, kind: kind, text: detail, link: link) }.create(on: db)
+        // E-mail goes through the outbox, in this same transaction (MailQueue).
+        try await MailQueue.enqueue(unique, kind: kind, detail: detail, link: link, on: db)
     }
 
     static func unreadCount(_ userID: UUID?, on db: any Database) async throws -> Int {

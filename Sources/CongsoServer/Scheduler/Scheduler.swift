@@ -95,7 +95,15 @@ enum Scheduler {
                 } catch {
                     logger.error("Scheduler tick failed: \(String(reflecting: error))")
                 }
-                try? await Task.sleep(for: .seconds(30))
+                // Mail after the reminders, so those of this tick go out at once; a relay
+                // that is down only delays mail, never the reminders.
+                do {
+                    let m = try await MailDispatcher.tick(app: app)
+                    if m.sent + m.retried + m.failed > 0 { logger.info("Mail: sent \(m.sent), to retry \(m.retried), failed \(m.failed)") }
+                } catch {
+                    logger.error("Mail tick failed: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(for: .seconds(MailQueue.isEnabled ? 10 : 30))
             }
         }
     }
