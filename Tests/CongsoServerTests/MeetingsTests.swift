@@ -319,4 +319,37 @@ import VaporTesting
             #expect(try await MailOutboxEntry.query(on: app.db).filter(\.$userID == staffUser.id!).count() == 2)
         }
     }
+
+    @Test func theDigestGathersTheDaysRestIntoOneMessageOncePerDay() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson2)
+            app.mailRelay = try MailRelay.from(environment: ["CONGSO_SMTP_HOST": "127.0.0.1", "CONGSO_SMTP_FROM": "congso@t.vn",
+                                                             "CONGSO_SMTP_SECURITY": "none"], port: 8080)
+            defer { app.mailRelay = nil }
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "staff.hk@t.vn").first())
+            // Not actions: for the digest.
+            try await NotificationService.notify([user.id!], kind: "notif.plan_approved", detail: "01/12/2026", link: "/plans", on: app.db)
+            try await NotificationService.notify([user.id!], kind: "notif.task_done", detail: "Rà soát", link: "/tasks", on: app.db)
+            let today = LocalDate.of(Date())
+            try await MailDispatcher.digest(at: today.start.addingTimeInterval(17 * 3600), on: app.db)
+            #expect(try await MailOutboxEntry.query(on: app.db).filter(\.$kind == "mail.digest").count() == 0)
+            let evening = today.start.addingTimeInterval(17.5 * 3600 + 60)
+            try await MailDispatcher.digest(at: max(evening, Date()), on: app.db)
+            try await MailDispatcher.digest(at: max(evening, Date()).addingTimeInterval(60), on: app.db)
+            let digests = try await MailOutboxEntry.query(on: app.db).filter(\.$kind == "mail.digest").all()
+            #expect(digests.count == 1 && digests[0].userID == user.id && digests[0].route == "now")
+            #expect(try await MailOutboxEntry.query(on: app.db).filter(\.$status == .digested).count() == 2)
+            let composed = try #require(try await MailDispatcher.compose(digests[0], relay: app.mailRelay!, texts: app.translations, on: app.db, now: Date()))
+            #expect(composed.text.contains("Subject: =?UTF-8?B?"))
+            // The account page offers the choice.
+            var web = try await WebSession.signIn(app, "staff.hk@t.vn")
+            let page = try await web.get("/account")
+            #expect(page.body.string.contains("mail-dailyDigestOnly"))
+            web.absorb(page)
+            let saved = try await web.post("/account/mail", ["preference": "everythingNow"])
+            #expect(saved.status == .seeOther)
+            #expect(try await MailSetting.query(on: app.db).filter(\.$userID == user.id!).first()?.preference == .everythingNow)
+        }
+    }
 }
