@@ -18,10 +18,13 @@ enum MailDispatcher {
         var outcome = Outcome()
         for entry in try await claim(at: now, on: app.db) {
             do {
-                let message = try await compose(entry, relay: relay, texts: app.translations, on: app.db, now: now)
-                if let message {
-                    try await SMTPClient(settings: relay.smtp, group: app.eventLoopGroup).send(message.text, to: [message.to])
+                guard let message = try await compose(entry, relay: relay, texts: app.translations, on: app.db, now: now) else {
+                    entry.status = .failed; entry.lastError = "no active account"; entry.claimedBy = nil; entry.claimedUntil = nil
+                    try await entry.save(on: app.db)
+                    outcome.failed += 1
+                    continue
                 }
+                try await SMTPClient(settings: relay.smtp, group: app.eventLoopGroup).send(message.text, to: [message.to])
                 entry.status = .sent; entry.sentAt = Date(); entry.claimedBy = nil; entry.claimedUntil = nil; entry.lastError = nil
                 try await entry.save(on: app.db)
                 outcome.sent += 1

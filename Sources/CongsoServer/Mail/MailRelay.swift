@@ -30,6 +30,9 @@ struct MailRelay: Sendable {
         if (user == nil) != (password == nil || password == "") {
             throw Problem(description: "CONGSO_SMTP_USER and CONGSO_SMTP_PASSWORD go together")
         }
+        if user != nil && security == .none {
+            throw Problem(description: "CONGSO_SMTP_USER needs CONGSO_SMTP_SECURITY=starttls: credentials are never sent in clear")
+        }
         if let ca = value("CONGSO_SMTP_CA_FILE"), !FileManager.default.isReadableFile(atPath: ca) {
             throw Problem(description: "CONGSO_SMTP_CA_FILE cannot be read: \(ca)")
         }
