@@ -58,8 +58,9 @@ public enum RosterSolver {
         public var threads = ProcessInfo.processInfo.activeProcessorCount
         /// Seconds per unit for the SAT solver once the flow search has not settled the unit.
         public var satSeconds = 30.0
-        /// Seconds per unit for making a SAT roster's spread smaller …
-        public var improveSeconds = 1.0
+        /// Seconds per unit for making a SAT roster's spread smaller, counted from the moment the
+        /// unit's solve began (so a long search for the first roster leaves less of it) …
+        public var improveSeconds = 1.3
         /// … and then for the flow search to prove it smallest (or find a smaller one).
         public var proofSeconds = 0.25
         public init(bestEffort: Bool = false, nodeBudget: Int = 500, satSeconds: Double = 30) {
@@ -147,6 +148,7 @@ public enum RosterSolver {
     }
 
     static func solveUnitUntraced(_ unit: RosterProblem.UnitProblem, options: Options) -> UnitOutcome {
+        let began = DispatchTime.now().uptimeNanoseconds
         var solver = UnitSolver(unit, nodeBudget: options.nodeBudget)
         var problems = solver.slotProblems()
         if problems.isEmpty {
@@ -156,7 +158,8 @@ public enum RosterSolver {
             var found = solver.solve()
             if found == nil && solver.searchCut {
                 let sat = UnitSAT(unit)
-                switch sat.solve(from: solver.provenLowerBound, seconds: options.satSeconds, improveSeconds: options.improveSeconds) {
+                switch sat.solve(from: solver.provenLowerBound, seconds: options.satSeconds, improveSeconds: options.improveSeconds,
+                                 improveUntil: began + UInt64(options.improveSeconds * 1e9)) {
                 case .roster(let r):
                     found = .init(onSite: r.onSite, cohorts: r.cohorts, spread: r.spread, proven: r.proven)
                     if !r.proven { found = proveOrImprove(unit, found!, from: sat.provenBound, options: options) }

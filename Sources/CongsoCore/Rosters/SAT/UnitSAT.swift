@@ -211,7 +211,9 @@ final class UnitSAT {
     /// `seconds` bounds the search for a first roster; `improveSeconds` the tightening that
     /// follows, after which the best roster is returned unproven. Finding rosters is what
     /// SAT does fast; proving a spread impossible can take long, so it is the part cut short.
-    func solve(from lowest: Int, seconds: Double, improveSeconds: Double) -> Answer {
+    /// `improveUntil` (uptime nanoseconds), when given, ends the tightening at that moment
+    /// instead (but leaves it at least a fifth of a second): the unit's whole time is what counts.
+    func solve(from lowest: Int, seconds: Double, improveSeconds: Double, improveUntil: UInt64? = nil) -> Answer {
         let began = DispatchTime.now().uptimeNanoseconds
         sat.deadline = began + UInt64(seconds * 1e9)
         var best: Found
@@ -241,7 +243,8 @@ final class UnitSAT {
             }
         }
         let now = DispatchTime.now().uptimeNanoseconds
-        sat.deadline = min(sat.deadline ?? .max, now + UInt64(improveSeconds * 1e9))
+        let improveEnd = improveUntil.map { max($0, now + 200_000_000) } ?? now + UInt64(improveSeconds * 1e9)
+        sat.deadline = min(sat.deadline ?? .max, improveEnd)
         var proven = lowest
         // One try at a spread: with the guide while it is in use; a refusal under the guide
         // proves nothing, so the guide is dropped and the same spread tried again.
