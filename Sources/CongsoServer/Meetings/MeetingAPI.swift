@@ -43,8 +43,7 @@ enum MeetingAPI {
     @Sendable static func list(req: Request) async throws -> ListResponse<MeetingDTO> {
         let actor = try req.requireActor()
         let page = try await MeetingList.list(try await filter(req, actor: actor), actor: actor, page: try PageRequest(req), on: req.db)
-        var items: [MeetingDTO] = []
-        for m in page.items { items.append(try await MeetingDTO.make(m, withPeople: false, engine: req.application.videoEngine, on: req.db)) }
+        let items = try await MeetingDTO.list(page.items, engine: req.application.videoEngine, on: req.db)
         return ListResponse(Paged(items: items, total: page.total, page: page.page))
     }
 

@@ -79,23 +79,42 @@ struct MeetingDTO: Content {
     /// or the meeting is not online and scheduled.
     let joinPath: String?
 
-    static func make(_ m: Meeting, withPeople: Bool = true, engine: VideoEngineSettings?, on db: any Database) async throws -> MeetingDTO {
-        let agenda = withPeople ? try await MeetingAgendaItem.query(on: db).filter(\.$meetingID == m.id!).sort(\.$position).all() : []
-        let invitees = withPeople ? try await MeetingInvitee.query(on: db).filter(\.$meetingID == m.id!).all() : []
+    /// A page of meetings without agenda and invitees: chairs, rooms and orgs read once for all.
+    static func list(_ meetings: [Meeting], engine: VideoEngineSettings?, on db: any Database) async throws -> [MeetingDTO] {
+        var chairs: [UUID: String] = [:], rooms: [UUID: String] = [:]
+        for p in try await StaffMember.query(on: db).filter(\.$id ~~ Array(Set(meetings.map(\.chairStaffID)))).all() { chairs[p.id!] = p.fullName }
+        for r in try await MeetingRoom.query(on: db).filter(\.$id ~~ Array(Set(meetings.compactMap(\.roomID)))).all() { rooms[r.id!] = r.name }
+        let orgs = try await OrgService.names(Set(meetings.map(\.orgID)), on: db)
+        return meetings.map { m in
+            row(m, orgName: orgs[m.orgID] ?? "", chairName: chairs[m.chairStaffID] ?? "", roomName: m.roomID.flatMap { rooms[$0] },
+                agenda: [], invitees: [], engine: engine)
+        }
+    }
+
+    static func row(_ m: Meeting, orgName: String, chairName: String, roomName: String?, agenda: [Agenda], invitees: [Invitee],
+                    engine: VideoEngineSettings?) -> MeetingDTO {
+        MeetingDTO(
+            id: m.id!, orgId: m.orgID, orgName: orgName, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt,
+            chairStaffId: m.chairStaffID, chairName: chairName, mode: m.mode, roomId: m.roomID, roomName: roomName,
+            status: m.status, decisionNote: m.decisionNote, decidedBy: m.decidedBy, sequence: m.sequence, agenda: agenda, invitees: invitees,
+            joinPath: engine != nil && m.mode == .online && m.status == .scheduled ? "/meetings/\(m.id!)/join" : nil)
+    }
+
+    /// One meeting with its agenda and invitees.
+    static func make(_ m: Meeting, engine: VideoEngineSettings?, on db: any Database) async throws -> MeetingDTO {
+        let agenda = try await MeetingAgendaItem.query(on: db).filter(\.$meetingID == m.id!).sort(\.$position).all()
+        let invitees = try await MeetingInvitee.query(on: db).filter(\.$meetingID == m.id!).all()
         let ids = Set(invitees.map(\.staffID) + invitees.compactMap(\.delegateStaffID) + [m.chairStaffID])
         var names: [UUID: (String, String)] = [:]
         for p in try await StaffMember.query(on: db).filter(\.$id ~~ Array(ids)).all() { names[p.id!] = (p.fullName, p.sortKey) }
         let room: MeetingRoom? = if let id = m.roomID { try await MeetingRoom.find(id, on: db) } else { nil }
         let org = try await OrgService.names([m.orgID], on: db)[m.orgID] ?? ""
-        return MeetingDTO(
-            id: m.id!, orgId: m.orgID, orgName: org, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt,
-            chairStaffId: m.chairStaffID, chairName: names[m.chairStaffID]?.0 ?? "", mode: m.mode, roomId: m.roomID, roomName: room?.name,
-            status: m.status, decisionNote: m.decisionNote, decidedBy: m.decidedBy, sequence: m.sequence,
-            agenda: agenda.map { Agenda(title: $0.title, minutes: $0.minutes) },
-            invitees: invitees.sorted { (names[$0.staffID]?.1 ?? "") < (names[$1.staffID]?.1 ?? "") }.map {
-                Invitee(staffId: $0.staffID, name: names[$0.staffID]?.0 ?? "", answer: $0.answer, delegateStaffId: $0.delegateStaffID,
-                        delegateName: $0.delegateStaffID.flatMap { names[$0]?.0 }, present: $0.present)
-            },
-            joinPath: engine != nil && m.mode == .online && m.status == .scheduled ? "/meetings/\(m.id!)/join" : nil)
+        return row(m, orgName: org, chairName: names[m.chairStaffID]?.0 ?? "", roomName: room?.name,
+                   agenda: agenda.map { Agenda(title: $0.title, minutes: $0.minutes) },
+                   invitees: invitees.sorted { (names[$0.staffID]?.1 ?? "") < (names[$1.staffID]?.1 ?? "") }.map {
+                       Invitee(staffId: $0.staffID, name: names[$0.staffID]?.0 ?? "", answer: $0.answer, delegateStaffId: $0.delegateStaffID,
+                               delegateName: $0.delegateStaffID.flatMap { names[$0]?.0 }, present: $0.present)
+                   },
+                   engine: engine)
     }
 }

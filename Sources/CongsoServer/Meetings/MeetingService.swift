@@ -198,12 +198,9 @@ enum MeetingService {
         let title = (input.title ?? m.title).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw AppError.invalid("meeting.title_missing", "") }
         guard title.count <= 300 else { throw AppError.invalid("too_long", "300") }
-        let f = DateFormatter()
-        f.timeZone = LocalDate.timeZone
-        f.dateFormat = "HH:mm"
         guard let day = LocalDate(input.date ?? LocalDate.of(m.startsAt).value) else { throw AppError.invalid("date_invalid", input.date ?? "") }
-        let starts = try instant(day, input.start ?? f.string(from: m.startsAt), field: "start")
-        let ends = try instant(day, input.end ?? f.string(from: m.endsAt), field: "end")
+        let starts = try instant(day, input.start ?? DisplayDate.time(m.startsAt), field: "start")
+        let ends = try instant(day, input.end ?? DisplayDate.time(m.endsAt), field: "end")
         guard ends > starts else { throw AppError.invalid("meeting.end_before_start", "\(input.start ?? "") – \(input.end ?? "")") }
         guard starts > Date().addingTimeInterval(-300) else { throw AppError.invalid("meeting.in_past", day.vietnamese) }
         let planned = try await MeetingAgendaItem.query(on: db).filter(\.$meetingID == id).all().reduce(0) { $0 + $1.minutes }

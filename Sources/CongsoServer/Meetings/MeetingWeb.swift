@@ -32,10 +32,7 @@ enum MeetingWeb {
     struct Row: Encodable { let id: String; let title: String; let when: String; let unit: String; let mode: String; let status: String; let statusKey: String }
 
     static func when(_ m: Meeting) -> String {
-        let f = DateFormatter()
-        f.timeZone = LocalDate.timeZone
-        f.dateFormat = "HH:mm"
-        return "\(LocalDate.of(m.startsAt).vietnamese) \(f.string(from: m.startsAt))–\(f.string(from: m.endsAt))"
+        "\(LocalDate.of(m.startsAt).vietnamese) \(DisplayDate.time(m.startsAt))–\(DisplayDate.time(m.endsAt))"
     }
 
     // MARK: - Lists
@@ -238,9 +235,6 @@ enum MeetingWeb {
         let open = m.status == .scheduled || m.status == .pending
         let keeper = MeetingMinutesService.isKeeper(m, actor: actor)
         let record = try await MinutesDTO.make(m, actor: actor, on: req.db)
-        let hhmm = DateFormatter()
-        hhmm.timeZone = LocalDate.timeZone
-        hhmm.dateFormat = "HH:mm"
         let owners = dto.invitees.map { FormOption(value: $0.staffId.uuidString, label: $0.name, selected: false) }
         var rows = record.decisions.enumerated().map { i, d in
             DecisionRow(n: i + 1, text: d.text, owners: owners.map { FormOption(value: $0.value, label: $0.label, selected: $0.value == d.ownerStaffId?.uuidString) },
@@ -270,7 +264,7 @@ enum MeetingWeb {
             canDecide: m.status == .pending && actor.may(.approveMeetings, on: OrgPath(m.orgPath)),
             canCancel: open && (actor.may(.scheduleMeetings, on: OrgPath(m.orgPath)) || m.chairStaffID == me),
             canChange: open && keeper && m.startsAt > Date(),
-            date: LocalDate.of(m.startsAt).value, start: hhmm.string(from: m.startsAt), end: hhmm.string(from: m.endsAt),
+            date: LocalDate.of(m.startsAt).value, start: DisplayDate.time(m.startsAt), end: DisplayDate.time(m.endsAt),
             canMarkAttendance: keeper && m.status == .scheduled && Date() >= m.startsAt,
             attendance: dto.invitees.map { FormOption(value: $0.staffId.uuidString, label: $0.name, selected: $0.present == true) },
             minutes: minutesView)

@@ -121,4 +121,13 @@ enum DisplayDate {
         f.dateFormat = "dd/MM/yyyy HH:mm"
         return f.string(from: date)
     }
+
+    /// "08:30": the time of day in Hanoi.
+    static func time(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = LocalDate.timeZone
+        f.dateFormat = "HH:mm"
+        return f.string(from: date)
+    }
 }
