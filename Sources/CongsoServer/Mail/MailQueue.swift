@@ -3,8 +3,10 @@ import Fluent
 import Synchronization
 import Vapor
 
-/// Puts notifications in the outbox for those who want them by e-mail. Only when SMTP is
-/// configured (set at start-up), so nothing piles up for a relay that does not exist.
+/// Puts notifications in the outbox for those who want them by e-mail. Only once a relay is
+/// configured in this process (Application.mailRelay), so nothing piles up for a relay that
+/// does not exist. The switch is process-wide because notifications are written with only a
+/// database at hand; it is only ever turned on (see Application.mailRelay).
 enum MailQueue {
     private static let enabled = Mutex(false)
     static var isEnabled: Bool {

@@ -48,11 +48,14 @@ struct MailRelay: Sendable {
 
 extension Application {
     private struct MailRelayKey: StorageKey { typealias Value = MailRelay }
+    /// Setting a relay also turns on queueing for the process; clearing it does not turn it off,
+    /// so an application started without a relay (a test's, a command's) never stops another
+    /// application of the same process from queueing. Without a relay nothing is sent.
     var mailRelay: MailRelay? {
         get { storage[MailRelayKey.self] }
         set {
             storage[MailRelayKey.self] = newValue
-            MailQueue.isEnabled = newValue != nil
+            if newValue != nil { MailQueue.isEnabled = true }
         }
     }
 }
