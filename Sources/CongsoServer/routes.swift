@@ -40,6 +40,8 @@ func routes(_ app: Application) throws {
     RatingAPI.register(api)
     PlanAPI.register(api)
     MeetingAPI.register(api)
+    DocumentAPI.register(api)
+    SearchAPI.register(api)
 
     // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
     MailUnsubscribe.register(app)
@@ -63,5 +65,7 @@ func routes(_ app: Application) throws {
     RatingWeb.register(web)
     PlanWeb.register(web)
     MeetingWeb.register(web)
+    DocumentWeb.register(web)
+    SearchWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -1,6 +1,8 @@
 /// Roles (docs/sources.md, specification: organizations). Every role but `admin` is scoped to an org subtree.
 public enum Role: String, Codable, CaseIterable, Sendable {
     case admin, steering, homeAffairs, head, unitLead, staff, inspector, checkpoint
+    /// Văn thư: keeps the document registers of its org (issue 14).
+    case clerk
 
     public var needsOrg: Bool { self != .admin }
 }
@@ -19,6 +21,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case assignTasks, readReports, manageReports, rateStaff
     /// Meetings (issue 13): leaders schedule meetings and keep rooms; heads approve in-person ones.
     case scheduleMeetings, approveMeetings
+    /// Official documents (issue 14): clerks and heads register; leaders route; classified ones
+    /// also need the clearance skill or the head's office (DocumentAccess).
+    case readDocuments, registerDocuments, routeDocuments
 }
 
 /// The one place that says who may do what where.
@@ -27,16 +32,18 @@ public enum AccessPolicy {
         switch role {
         case .admin: Set(Permission.allCases)
         case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports,
-                         .scheduleMeetings]
+                         .scheduleMeetings, .readDocuments]
         case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
-                     .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings]
+                     .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
+                     .readDocuments, .registerDocuments, .routeDocuments]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
-                         .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings]
+                         .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .routeDocuments]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]
+        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments]
         }
     }
 
@@ -53,7 +60,7 @@ public enum AccessPolicy {
     public static func assignableRoles(by role: Role) -> [Role] {
         switch role {
         case .admin: Role.allCases
-        case .head: [.unitLead, .staff, .inspector]
+        case .head: [.unitLead, .staff, .inspector, .clerk]
         default: []
         }
     }

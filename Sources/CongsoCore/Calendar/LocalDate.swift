@@ -57,6 +57,8 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
     }
 
     public var description: String { value }
+    /// The calendar year (registers and number series restart on 1 January).
+    public var year: Int { Int(value.prefix(4)) ?? 0 }
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.value < b.value }
 
     public init(from decoder: any Decoder) throws {

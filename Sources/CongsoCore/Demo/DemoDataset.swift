@@ -248,6 +248,7 @@ public struct DemoDataset: Sendable {
     }
 
     private mutating func addUsers() {
+        let clerk = clearClerk()
         func headOf(_ code: String) -> Int? { orgs.first { $0.code == code }?.head }
         users = [
             User(email: "admin@congso.vn", role: .admin, orgCode: nil, staff: nil, note: "Quản trị hệ thống"),
@@ -263,6 +264,17 @@ public struct DemoDataset: Sendable {
             User(email: "staff.hoankiem@congso.vn", role: .staff, orgCode: "Q02-P2", staff: staff.firstIndex { $0.unitCode == "Q02-P2" }.map { $0 + 2 }, note: "Chuyên viên phòng Nội vụ quận Hoàn Kiếm"),
             User(email: "thanhtra@congso.vn", role: .inspector, orgCode: "HN", staff: nil, note: "Thanh tra thành phố"),
             User(email: "chot@congso.vn", role: .checkpoint, orgCode: "HN", staff: nil, note: "Chốt kiểm soát"),
+            User(email: "vanthu.hoangmai@congso.vn", role: .clerk, orgCode: "Q08", staff: clerk, note: "Văn thư UBND quận Hoàng Mai (được tiếp cận tài liệu mật)"),
         ]
+    }
+
+    /// The district office's clerk of Hoàng Mai, cleared for classified documents.
+    private mutating func clearClerk() -> Int? {
+        guard let first = staff.firstIndex(where: { $0.unitCode == "Q08-P1" }), staff.indices.contains(first + 3),
+              staff[first + 3].unitCode == "Q08-P1" else { return nil }
+        let i = first + 3, d = staff[i].draft
+        staff[i] = Person(unitCode: staff[i].unitCode, draft: StaffDraft(
+            fullName: d.fullName, position: "Văn thư", phone: d.phone, email: d.email, skills: d.skills + [Clearance.skill], status: d.status))
+        return i
     }
 }

@@ -67,5 +67,6 @@ enum DatabaseSetup {
 
     static func migrations(_ app: Application) {
         for migration in Migrations.ordered { app.migrations.add(migration) }
+        SearchIndex.keepInStep(app)
     }
 }

@@ -34,6 +34,8 @@ enum Migrations {
             CreateMeetings(),
             CreateMeetingMinutes(),
             CreateMailOutbox(),
+            CreateDocuments(),
+            CreateSearchIndex(),
         ]
     }
 }

@@ -159,6 +159,7 @@ enum OrgService {
             UPDATE organizations SET path = CAST(\(bind: new) AS TEXT) || substr(path, CAST(\(bind: old.count + 1) AS INTEGER))
             WHERE path LIKE \(bind: old + "%") AND path <> \(bind: old)
             """).run()
+        try await SearchIndex.movePaths(from: old, to: new, on: db)
     }
 
     /// Head and contact point must be staff of the node's own subtree.
