@@ -16,10 +16,12 @@ enum DocumentService {
         var numberSymbol: String?
         var documentDate: String?
         var issuer: String?
-        var type: DocumentType?
+        /// DocumentType, DocumentUrgency and Classification raw values, read as text so an
+        /// unknown one is answered with its own message rather than a decoding failure.
+        var type: String?
         var summary: String?
-        var urgency: DocumentUrgency?
-        var classification: Classification?
+        var urgency: String?
+        var classification: String?
         var recipientOrg: String?
         var recipientStaffId: UUID?
         var notes: String?
@@ -61,6 +63,12 @@ enum DocumentService {
         }
     }
 
+    static func choice<T: RawRepresentable>(_ raw: String?, _ code: String) throws -> T? where T.RawValue == String {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let v = T(rawValue: raw) else { throw AppError.invalid(code, raw) }
+        return v
+    }
+
     static func duplicateKey(_ n: DocumentNumber, issuer: String) -> String {
         n.duplicateKey + "|" + VietnameseText.fold(issuer)
     }
@@ -74,7 +82,9 @@ enum DocumentService {
         let today = LocalDate.of(now)
         let doc = OfficialDocument()
         doc.id = UUID(); doc.orgID = org.id!; doc.orgPath = org.path; doc.register = kind
-        doc.urgency = input.urgency ?? .normal
+        doc.urgency = try choice(input.urgency, "document.urgency_invalid") ?? .normal
+        let type: DocumentType? = try choice(input.type, "document.type_invalid")
+        let level: Classification? = try choice(input.classification, "document.classification_invalid")
         doc.notes = try text(input.notes, max: 1000, code: "document.notes")
         doc.createdBy = actor.displayName
         var duplicateCheck: String?
@@ -90,7 +100,7 @@ enum DocumentService {
             doc.duplicateKey = duplicateKey(n, issuer: issuer)
             duplicateCheck = doc.duplicateKey
             if kind == .incoming {
-                guard let type = input.type else { throw AppError.invalid("document.type_missing", "") }
+                guard let type else { throw AppError.invalid("document.type_missing", "") }
                 doc.type = type
                 doc.summary = try text(input.summary, max: 2000, code: "document.summary", required: true)
                 if let r = input.recipientOrg, !r.isEmpty {
@@ -100,12 +110,12 @@ enum DocumentService {
                 }
                 if let s = input.recipientStaffId { doc.recipientStaffID = try await StaffService.find(s, actor: actor, on: db).id }
             } else {
-                guard let level = input.classification else { throw AppError.invalid("document.classification_missing", "") }
+                guard let level else { throw AppError.invalid("document.classification_missing", "") }
                 // Content stays on paper: a summary is refused rather than quietly dropped.
                 guard (input.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw AppError.invalid("document.classified_content", "")
                 }
-                doc.classification = level; doc.type = input.type; doc.summary = ""
+                doc.classification = level; doc.type = type; doc.summary = ""
                 guard let holder = input.holderStaffId else { throw AppError.invalid("document.holder_missing", "") }
                 let person = try await StaffService.find(holder, actor: actor, on: db)
                 guard org.orgPath.contains(person.org.orgPath) else { throw AppError.invalid("document.holder_outside", person.fullName) }
@@ -114,7 +124,7 @@ enum DocumentService {
             }
         case .outgoing:
             let dated = try day(input.documentDate, code: "document_date", today: today, default: today)
-            guard let type = input.type else { throw AppError.invalid("document.type_missing", "") }
+            guard let type else { throw AppError.invalid("document.type_missing", "") }
             doc.registeredOn = dated.value; doc.documentDate = dated.value; doc.type = type
             doc.issuer = org.name
             doc.summary = try text(input.summary, max: 2000, code: "document.summary", required: true)

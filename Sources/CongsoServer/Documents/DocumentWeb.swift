@@ -160,15 +160,9 @@ enum DocumentWeb {
 
     static func input(_ f: Form) throws -> DocumentService.Input {
         func uuid(_ s: String?) -> UUID? { s.flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) } }
-        func choice<T: RawRepresentable>(_ s: String?, _ code: String) throws -> T? where T.RawValue == String {
-            guard let s, !s.isEmpty else { return nil }
-            guard let v = T(rawValue: s) else { throw AppError.invalid(code, s) }
-            return v
-        }
         return DocumentService.Input(
             org: f.org, registeredOn: f.registeredOn, numberSymbol: f.numberSymbol, documentDate: f.documentDate, issuer: f.issuer,
-            type: try choice(f.type, "document.type_invalid"), summary: f.summary, urgency: try choice(f.urgency, "document.urgency_invalid"),
-            classification: try choice(f.classification, "document.classification_missing"), recipientOrg: f.recipientOrg,
+            type: f.type, summary: f.summary, urgency: f.urgency, classification: f.classification, recipientOrg: f.recipientOrg,
             recipientStaffId: uuid(f.recipientStaffId), notes: f.notes, signer: f.signer, recipientOrgs: f.recipientOrgs,
             outsideRecipients: f.outsideRecipients, copies: try FormNumber.parse(f.copies, code: "document.copies_invalid"),
             fileKeeperOrg: f.fileKeeperOrg, replyToId: uuid(f.replyToId), holderStaffId: uuid(f.holderStaffId),
