@@ -39,7 +39,8 @@ public enum AccessPolicy {
                      .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
                      .readDocuments, .registerDocuments, .routeDocuments]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
-                         .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .routeDocuments]
+                         .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .registerDocuments,
+                         .routeDocuments]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]

@@ -42,9 +42,16 @@ enum DocumentRegisterSheet {
         let docs = try await OfficialDocument.query(on: db).filter(\.$orgID == org.id!).filter(\.$register == register)
             .filter(\.$year == year).filter(\.$registeredOn >= lo.value).filter(\.$registeredOn <= hi.value)
             .sort(\.$serial).range(0..<20_000).all()
-        let orgIDs = Set(docs.flatMap { [$0.recipientOrgID, $0.fileKeeperOrgID].compactMap { $0 } })
+        // Routed without a recipient named at registration: the lead of the routing receives it.
+        var leads: [UUID: DocumentRoute] = [:]
+        let ids = docs.compactMap(\.id)
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            for r in try await DocumentRoute.query(on: db).filter(\.$documentID ~~ Array(ids[chunk..<min(chunk + 500, ids.count)]))
+                .filter(\.$role == .lead).all() where leads[r.documentID] == nil { leads[r.documentID] = r }
+        }
+        let orgIDs = Set(docs.flatMap { [$0.recipientOrgID, $0.fileKeeperOrgID].compactMap { $0 } } + leads.values.compactMap(\.orgID))
         let orgs = try await OrgService.names(orgIDs, on: db)
-        let staffIDs = Set(docs.flatMap { [$0.recipientStaffID, $0.holderStaffID].compactMap { $0 } })
+        let staffIDs = Set(docs.flatMap { [$0.recipientStaffID, $0.holderStaffID].compactMap { $0 } } + leads.values.compactMap(\.staffID))
         var people: [UUID: String] = [:]
         if !staffIDs.isEmpty { for p in try await StaffMember.query(on: db).filter(\.$id ~~ Array(staffIDs)).all() { people[p.id!] = p.fullName } }
         func day(_ s: String?) -> String { s.flatMap(LocalDate.init)?.vietnamese ?? "" }
@@ -55,7 +62,8 @@ enum DocumentRegisterSheet {
             d.acknowledgedAt.map { "\(d.acknowledgedBy ?? "") \(LocalDate.of($0).vietnamese)" } ?? ""
         }
         let rows: [[String]] = docs.map { d in
-            let recipient = [d.recipientOrgID.flatMap { orgs[$0] }, d.recipientStaffID.flatMap { people[$0] }].compactMap { $0 }.joined(separator: " · ")
+            var recipient = [d.recipientOrgID.flatMap { orgs[$0] }, d.recipientStaffID.flatMap { people[$0] }].compactMap { $0 }.joined(separator: " · ")
+            if recipient.isEmpty, let lead = leads[d.id!] { recipient = lead.orgID.flatMap { orgs[$0] } ?? lead.staffID.flatMap { people[$0] } ?? "" }
             switch register {
             case .incoming:
                 return [day(d.registeredOn), String(d.serial), d.issuer, d.numberSymbol, day(d.documentDate), typeAndSummary(d), recipient, signed(d), d.notes]
