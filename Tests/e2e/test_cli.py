@@ -19,7 +19,7 @@ COMMANDS = [
     ["import-staff", "staff.csv"], ["export-staff", "staff.csv"],
     ["permit"], ["permit", "rotate-key"], ["permit", "verify", "VNP1:x"],
     ["roster"], ["roster", "solve"], ["roster", "check"],
-    ["scheduler", "run"],
+    ["scheduler", "run"], ["search-reindex"], ["seed-documents"],
 ]
 
 
@@ -52,6 +52,8 @@ def test_unknown_option_is_a_usage_error(command, log_format):
     (["user", "create", "--email", "a@b.vn"], "are required"),
     (["scheduler", "run", "--at", "yesterday"], "not an instant"),
     (["scheduler", "walk"], "Unknown action"),
+    (["seed-documents", "--org", "Q08", "--count", "many"], "--count must be"),
+    (["seed-documents"], "--org CODE is required"),
     (["no-such-command"], "Unknown command"),
 ])
 def test_missing_or_malformed_arguments(command, wrong, log_format):

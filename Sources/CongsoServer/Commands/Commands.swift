@@ -13,6 +13,8 @@ enum Commands {
         app.asyncCommands.use(PermitCommands(), as: "permit")
         app.asyncCommands.use(RosterCommands(), as: "roster")
         app.asyncCommands.use(SchedulerCommand(), as: "scheduler")
+        app.asyncCommands.use(SearchReindexCommand(), as: "search-reindex")
+        app.asyncCommands.use(SeedDocumentsCommand(), as: "seed-documents")
     }
 }
 

@@ -96,6 +96,8 @@ enum MeetingService {
                 inv.meetingID = m.id!; inv.staffID = staffID; inv.answer = staffID == chair.id ? .accepted : .pending
                 try await inv.create(on: tx)
             }
+            // The invitees find it by search from now on.
+            try await SearchIndex.put(SearchIndex.entry(m, on: tx), on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "meeting.create", entityType: "meeting", entityID: m.id,
                                           orgPath: org.path, summary: "\(title) · \(DisplayDate.format(starts)) · \(invitees.count)")
             if m.status == .scheduled {
@@ -265,6 +267,8 @@ enum MeetingService {
             inv.answer = answer
             inv.delegateStaffID = chosen
             try await inv.save(on: tx)
+            // A delegate finds the meeting by search too.
+            if chosen != nil { try await SearchIndex.put(SearchIndex.entry(m, on: tx), on: tx) }
             try await AuditService.record(on: tx, actor: actor, action: "meeting.answer", entityType: "meeting", entityID: m.id,
                                           orgPath: m.orgPath, summary: "\(m.title): \(answer.rawValue)")
             if let chosen {

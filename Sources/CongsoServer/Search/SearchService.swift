@@ -35,55 +35,83 @@ enum SearchService {
         kind == .document ? .readDocuments : .readStaff
     }
 
+    /// Ranking is exact up to this many matches; past it, the best of the first this many are
+    /// shown (a query that matches a whole register is refined by adding a word, not ranked).
+    static let rankedMatches = 10_000
+
+    /// The scope as full-text terms (SearchIndex's tokens): my subtree for the kinds I read
+    /// there, or rows given to me by name, or documents routed to my unit; classified entries
+    /// only for the head and cleared staff.
+    struct Scope {
+        var any: [[String]] = []
+        var excludeClassified = false
+    }
+
+    static func scope(_ kinds: [SearchKind], actor: Actor, cleared: Bool) -> Scope? {
+        var s = Scope()
+        let readable = kinds.filter { actor.has(permission($0)) }
+        if !readable.isEmpty {
+            var clause = [readable.map(SearchIndex.kindToken).joined(separator: "|")]
+            if let last = actor.scope?.value.split(separator: "/").last { clause.insert(SearchIndex.orgToken(String(last)), at: 0) }
+            s.any.append(clause)
+        }
+        let personal = kinds.filter { $0 != .staff }
+        if let me = actor.staffID, !personal.isEmpty {
+            s.any.append([SearchIndex.personToken(me), personal.map(SearchIndex.kindToken).joined(separator: "|")])
+        }
+        if let unit = actor.orgID, actor.has(.readDocuments), kinds.contains(.document) {
+            s.any.append([SearchIndex.unitToken(unit), SearchIndex.kindToken(.document)])
+        }
+        guard !s.any.isEmpty else { return nil }
+        s.excludeClassified = !(cleared || actor.role == .head)
+        return s
+    }
+
+    /// FTS5: `("giay"* AND "di"*) AND ((zzo… AND (zzkdocument OR zzktask)) OR (zzp… AND …)) NOT zzclassified`.
+    static func fts5(_ words: [String], _ s: Scope) -> String {
+        let w = words.map { "\"\($0)\"*" }.joined(separator: " AND ")
+        let scope = s.any.map { clause in "(" + clause.map { "(" + $0.replacingOccurrences(of: "|", with: " OR ") + ")" }.joined(separator: " AND ") + ")" }
+            .joined(separator: " OR ")
+        return "(\(w)) AND (\(scope))" + (s.excludeClassified ? " NOT \(SearchIndex.classifiedToken)" : "")
+    }
+
+    /// PostgreSQL: the same as a tsquery.
+    static func tsquery(_ words: [String], _ s: Scope) -> String {
+        let w = words.map { $0 + ":*" }.joined(separator: " & ")
+        let scope = s.any.map { clause in "(" + clause.map { "(" + $0 + ")" }.joined(separator: " & ") + ")" }.joined(separator: " | ")
+        return "(\(w)) & (\(scope))" + (s.excludeClassified ? " & !\(SearchIndex.classifiedToken)" : "")
+    }
+
     static func search(_ q: String, kinds: [SearchKind], actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<Hit> {
         let words = terms(q)
         guard !words.isEmpty else { return Paged(items: [], total: 0, page: page) }
-        let sql = try db.sql
-        let pg = db.isPostgres
         let cleared = try await DocumentAccess.isCleared(actor, on: db)
-        let prefix = actor.visiblePrefix + "%"
-        // The scope: a kind the actor reads over a subtree, or a row given to them by name.
-        var scope: [SQLQueryString] = []
-        for kind in kinds where actor.has(permission(kind)) {
-            scope.append("(e.kind = \(bind: kind.rawValue) AND e.org_path LIKE \(bind: prefix))")
-        }
-        if let me = actor.staffID {
-            if kinds.contains(.task) {
-                scope.append("(e.kind = 'task' AND e.id IN (SELECT id FROM tasks WHERE assignee_staff_id = \(bind: me)))")
-            }
-            if kinds.contains(.document) {
-                scope.append("""
-                    (e.kind = 'document' AND (e.id IN (SELECT document_id FROM document_routes WHERE staff_id = \(bind: me))
-                     OR e.id IN (SELECT id FROM documents WHERE recipient_staff_id = \(bind: me) OR holder_staff_id = \(bind: me))))
-                    """)
-            }
-            if kinds.contains(.meeting) {
-                scope.append("(e.kind = 'meeting' AND e.id IN (SELECT meeting_id FROM meeting_invitees WHERE staff_id = \(bind: me)))")
-            }
-        }
-        guard !scope.isEmpty else { return Paged(items: [], total: 0, page: page) }
-        var whereClause: SQLQueryString = "(" + scope.joined(separator: " OR ") + ")"
-        // Classified entries: heads see their subtree's, cleared staff those in their scope.
-        if !(cleared || actor.role == .head) { whereClause = whereClause + " AND e.level IS NULL" }
-        let match: SQLQueryString, rank: SQLQueryString, from: SQLQueryString
-        if pg {
-            let tsquery = words.map { $0 + ":*" }.joined(separator: " & ")
-            match = "to_tsvector('simple', e.text) @@ to_tsquery('simple', \(bind: tsquery))"
-            rank = "ts_rank(to_tsvector('simple', e.text), to_tsquery('simple', \(bind: tsquery))) DESC"
-            from = "search_entries e"
-        } else {
-            let fts = words.map { "\"\($0)\"*" }.joined(separator: " ")
-            match = "search_fts MATCH \(bind: fts)"
-            rank = "bm25(search_fts)"
-            from = "search_fts JOIN search_entries e ON e.fts_id = search_fts.rowid"
-        }
+        guard let scope = scope(kinds, actor: actor, cleared: cleared) else { return Paged(items: [], total: 0, page: page) }
+        let sql = try db.sql
         struct Count: Decodable { let n: Int }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM \(from) WHERE \(match) AND \(whereClause)").first(decoding: Count.self)?.n ?? 0
         struct Row: Decodable { let id: UUID; let kind: String; let title: String; let detail: String; let level: String? }
-        let rows = try await sql.raw("""
-            SELECT e.id, e.kind, e.title, e.detail, e.level FROM \(from) WHERE \(match) AND \(whereClause)
-            ORDER BY \(rank), e.title LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
-            """).all(decoding: Row.self)
+        let total: Int, rows: [Row]
+        if db.isPostgres {
+            let query = tsquery(words, scope)
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM search_entries WHERE tsv @@ to_tsquery('simple', \(bind: query))")
+                .first(decoding: Count.self)?.n ?? 0
+            rows = try await sql.raw("""
+                SELECT id, kind, title, detail, level FROM (
+                    SELECT id, kind, title, detail, level, ts_rank(tsv, to_tsquery('simple', \(bind: query))) AS score FROM search_entries
+                    WHERE tsv @@ to_tsquery('simple', \(bind: query)) LIMIT \(bind: rankedMatches)) m
+                ORDER BY score DESC, title LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+                """).all(decoding: Row.self)
+        } else {
+            let match = fts5(words, scope)
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH \(bind: match)").first(decoding: Count.self)?.n ?? 0
+            rows = try await sql.raw("""
+                SELECT e.id, e.kind, e.title, e.detail, e.level FROM (
+                    SELECT r, score FROM (SELECT rowid AS r, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH \(bind: match)
+                                          LIMIT \(bind: rankedMatches))
+                    ORDER BY score LIMIT \(bind: page.per) OFFSET \(bind: page.offset)) m
+                JOIN search_entries e ON e.fts_id = m.r ORDER BY m.score, e.title
+                """).all(decoding: Row.self)
+        }
         let hits = rows.compactMap { r -> Hit? in
             guard let kind = SearchKind(rawValue: r.kind) else { return nil }
             return Hit(kind: kind, id: r.id, title: r.title, detail: r.level == nil ? r.detail : "", level: r.level.flatMap(Classification.init),
