@@ -51,7 +51,7 @@ struct CreateSearchIndex: AsyncMigration {
             try await sql.raw("ALTER TABLE search_entries ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED").run()
             try await sql.raw("CREATE INDEX IF NOT EXISTS idx_search_entries_tsv ON search_entries USING GIN (tsv)").run()
         } else {
-            try await sql.raw("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(text, tokenize = 'unicode61')").run()
+            try await sql.raw("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(text, tokenize = 'unicode61', prefix = '1 2 3')").run()
         }
         try await SearchIndex.rebuild(on: database)
     }

@@ -36,8 +36,8 @@ enum SearchService {
     }
 
     /// Ranking is exact up to this many matches; past it, the best of the first this many are
-    /// shown (a query that matches a whole register is refined by adding a word, not ranked).
-    static let rankedMatches = 10_000
+    /// shown, and pages past them are empty (a query that matches a whole register is refined by adding a word, not ranked).
+    static let rankedMatches = 1_000
 
     /// The scope as full-text terms (SearchIndex's tokens): my subtree for the kinds I read
     /// there, or rows given to me by name, or documents routed to my unit; classified entries
@@ -82,41 +82,44 @@ enum SearchService {
         return "(\(w)) & (\(scope))" + (s.excludeClassified ? " & !\(SearchIndex.classifiedToken)" : "")
     }
 
-    static func search(_ q: String, kinds: [SearchKind], actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<Hit> {
+    static func search(_ q: String, kinds: [SearchKind], actor: Actor, page pageRequest: PageRequest, on db: any Database) async throws -> Paged<Hit> {
         let words = terms(q)
-        guard !words.isEmpty else { return Paged(items: [], total: 0, page: page) }
+        guard !words.isEmpty else { return Paged(items: [], total: 0, page: pageRequest) }
         let cleared = try await DocumentAccess.isCleared(actor, on: db)
-        guard let scope = scope(kinds, actor: actor, cleared: cleared) else { return Paged(items: [], total: 0, page: page) }
+        guard let scope = scope(kinds, actor: actor, cleared: cleared) else { return Paged(items: [], total: 0, page: pageRequest) }
         let sql = try db.sql
         struct Count: Decodable { let n: Int }
         struct Row: Decodable { let id: UUID; let kind: String; let title: String; let detail: String; let level: String? }
+        // The count and the page are read at once, on two connections of the pool.
         let total: Int, rows: [Row]
         if db.isPostgres {
             let query = tsquery(words, scope)
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM search_entries WHERE tsv @@ to_tsquery('simple', \(bind: query))")
+            async let counted = sql.raw("SELECT COUNT(*) AS n FROM search_entries WHERE tsv @@ to_tsquery('simple', \(bind: query))")
                 .first(decoding: Count.self)?.n ?? 0
-            rows = try await sql.raw("""
+            async let page = sql.raw("""
                 SELECT id, kind, title, detail, level FROM (
                     SELECT id, kind, title, detail, level, ts_rank(tsv, to_tsquery('simple', \(bind: query))) AS score FROM search_entries
                     WHERE tsv @@ to_tsquery('simple', \(bind: query)) LIMIT \(bind: rankedMatches)) m
-                ORDER BY score DESC, title LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+                ORDER BY score DESC, title LIMIT \(bind: pageRequest.per) OFFSET \(bind: pageRequest.offset)
                 """).all(decoding: Row.self)
+            (total, rows) = try await (counted, page)
         } else {
             let match = fts5(words, scope)
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH \(bind: match)").first(decoding: Count.self)?.n ?? 0
-            rows = try await sql.raw("""
+            async let counted = sql.raw("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH \(bind: match)").first(decoding: Count.self)?.n ?? 0
+            async let page = sql.raw("""
                 SELECT e.id, e.kind, e.title, e.detail, e.level FROM (
                     SELECT r, score FROM (SELECT rowid AS r, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH \(bind: match)
                                           LIMIT \(bind: rankedMatches))
-                    ORDER BY score LIMIT \(bind: page.per) OFFSET \(bind: page.offset)) m
+                    ORDER BY score LIMIT \(bind: pageRequest.per) OFFSET \(bind: pageRequest.offset)) m
                 JOIN search_entries e ON e.fts_id = m.r ORDER BY m.score, e.title
                 """).all(decoding: Row.self)
+            (total, rows) = try await (counted, page)
         }
         let hits = rows.compactMap { r -> Hit? in
             guard let kind = SearchKind(rawValue: r.kind) else { return nil }
             return Hit(kind: kind, id: r.id, title: r.title, detail: r.level == nil ? r.detail : "", level: r.level.flatMap(Classification.init),
                        link: link(kind, r.id))
         }
-        return Paged(items: hits, total: total, page: page)
+        return Paged(items: hits, total: total, page: pageRequest)
     }
 }
