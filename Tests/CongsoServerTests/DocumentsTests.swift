@@ -140,6 +140,19 @@ import VaporTesting
             #expect(r.numberSymbol == "01/HK" && r.replyToId == d.id)
             let shown = try await app.send(.GET, "/api/v1/documents/\(d.id)", headers: app.bearer(s.head)).content.decode(DocumentDTO.self)
             #expect(shown.replies.map(\.numberSymbol) == ["01/HK"])
+            // Sending the reply records its transfer date; an incoming one needs a recipient first.
+            let sent = try await app.send(.POST, "/api/v1/documents/\(r.id)/transfer", headers: app.bearer(s.clerk), json: DocumentAPI.TransferInput())
+            #expect(try sent.content.decode(DocumentDTO.self).transferDate == LocalDate.of(Date()).value)
+            let other = try await register(app, s.clerk, .incoming, incoming("88/BC-SYT")).content.decode(DocumentDTO.self)
+            #expect(code(try await app.send(.POST, "/api/v1/documents/\(other.id)/transfer", headers: app.bearer(s.clerk), json: DocumentAPI.TransferInput())) == "document.recipient_missing")
+            var to = DocumentAPI.TransferInput(); to.recipientStaffId = s.f.hkPerson2.id
+            #expect(try await app.send(.POST, "/api/v1/documents/\(other.id)/transfer", headers: app.bearer(s.clerk), json: to).status == .ok)
+            // Only the person signs for it: the clerk who handed it on cannot, the lead does not even see it.
+            #expect(code(try await app.send(.POST, "/api/v1/documents/\(other.id)/acknowledge", headers: app.bearer(s.clerk))) == "document.not_recipient")
+            #expect(try await app.send(.POST, "/api/v1/documents/\(other.id)/acknowledge", headers: app.bearer(s.lead)).status == .notFound)
+            try await s.f.link(app, "staff.hk@t.vn", to: s.f.hkPerson2)
+            let signed = try await app.send(.POST, "/api/v1/documents/\(other.id)/acknowledge", headers: app.bearer(try await app.token("staff.hk@t.vn")))
+            #expect(try signed.content.decode(DocumentDTO.self).acknowledgedAt != nil)
             // Outgoing ones are not routed.
             #expect(code(try await app.send(.POST, "/api/v1/documents/\(r.id)/route", headers: app.bearer(s.head), json: route)) == "document.route_outgoing")
         }

@@ -202,7 +202,7 @@ enum DocumentService {
         return row.last
     }
 
-    /// Handing the document to its recipient (ngày chuyển).
+    /// Handing the document to its recipient, or sending an outgoing one (ngày chuyển).
     static func transfer(_ id: UUID, recipientOrg: String?, recipientStaffId: UUID?, actor: Actor, on db: any Database, now: Date = Date()) async throws -> OfficialDocument {
         let doc = try await DocumentAccess.find(id, actor: actor, on: db)
         guard try await DocumentAccess.mayRegister(doc.register, on: doc.path, actor: actor, on: db) else { throw AppError.forbidden }
@@ -215,7 +215,10 @@ enum DocumentService {
             doc.recipientOrgID = ro.id
         }
         if let s = recipientStaffId { doc.recipientStaffID = try await StaffService.find(s, actor: actor, on: db).id }
-        guard doc.recipientOrgID != nil || doc.recipientStaffID != nil else { throw AppError.invalid("document.recipient_missing", "") }
+        // An outgoing document is sent to the recipients it lists; the others go to a unit or a person.
+        guard doc.register == .outgoing || doc.recipientOrgID != nil || doc.recipientStaffID != nil else {
+            throw AppError.invalid("document.recipient_missing", "")
+        }
         doc.transferDate = today.value
         doc.acknowledgedAt = nil; doc.acknowledgedBy = nil
         return try await db.writeTransaction { tx in
