@@ -74,6 +74,9 @@ def test_register_route_reply_classified_and_search(browser):
     assert number in reply_facts and "/Q08-P2" in reply_facts
     after_navigation(browser, lambda: browser.get(doc_url))
     assert "/Q08-P2" in wait_text(browser, "#document-replies")
+    after_navigation(browser, lambda: browser.get(BASE + "/documents?tab=followup"))
+    assert number in wait_text(browser, "#documents") and deadline.strftime("%d/%m/%Y") in wait_text(browser, "#documents")
+    check_page(browser, "document-followup")
     lead = token("lead.hoangmai@congso.vn")
     _, tasks = api("GET", "/api/v1/tasks?q=" + urllib.parse.quote(suffix), lead)
     assert tasks["total"] == 1 and tasks["items"][0]["deadline"] == deadline.isoformat()

@@ -22,6 +22,9 @@ enum DocumentWeb {
     struct Row: Encodable {
         let id: String; let serial: String; let number: String; let date: String; let issuer: String; let summary: String
         let urgency: String; let urgencyKey: String; let level: String?
+        /// The follow-up log: the lead line's deadline and progress, and the replies' numbers.
+        var followUp: String? = nil
+        var overdue = false
     }
 
     static func registerChoice(_ raw: String?) -> DocumentRegister { raw.flatMap(DocumentRegister.init(rawValue:)) ?? .incoming }
@@ -62,6 +65,18 @@ enum DocumentWeb {
                     summary: d.register == .classified ? "" : [d.type.map { req.t("doc_type_" + $0.rawValue) } ?? "", d.summary].joined(separator: ": "),
                     urgency: req.t("doc_urgency_" + d.urgency.rawValue), urgencyKey: d.urgency.rawValue,
                     level: d.classification.map { req.t("doc_level_" + $0.rawValue) })
+            }
+            if f.openOnly {
+                for i in rows.indices {
+                    guard let id = UUID(uuidString: rows[i].id), let d = paged.items.first(where: { $0.id == id }) else { continue }
+                    let lines = try await DocumentRouting.lines(of: d, on: req.db)
+                    let replies = try await DocumentRouting.replies(to: d, on: req.db).map(\.numberSymbol)
+                    if let lead = lines.first(where: { $0.role == .lead }) ?? lines.first {
+                        rows[i].followUp = "\(lead.assignee) · \(req.t("documents_deadline")) \(LocalDate(lead.deadline)?.vietnamese ?? lead.deadline) · \(lead.progress)%"
+                            + (replies.isEmpty ? "" : " · \(req.t("documents_replies")): \(replies.joined(separator: ", "))")
+                    }
+                    rows[i].overdue = lines.contains(where: \.overdue)
+                }
             }
         } catch let e as AppError where e.status == .unprocessableEntity {
             error = req.t("err." + e.code, detail: e.detail)
