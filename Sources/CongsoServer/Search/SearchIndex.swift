@@ -108,14 +108,24 @@ enum SearchIndex {
         try await Organization.find(staff.$org.id, on: db)?.path ?? "/"
     }
 
-    /// Indexes every existing row (the migration, and `congso search-reindex`).
+    /// Indexes every existing row (the migration, and `congso search-reindex`), a thousand
+    /// at a time so a city's million tasks never sit in memory at once.
     static func rebuild(on db: any Database) async throws {
         var paths: [UUID: String] = [:]
         for o in try await Organization.query(on: db).all() { paths[o.id!] = o.path }
-        for s in try await StaffMember.query(on: db).all() { try await put(entry(s, orgPath: paths[s.$org.id] ?? "/"), on: db) }
-        for t in try await WorkTask.query(on: db).all() { try await put(entry(t), on: db) }
-        for m in try await Meeting.query(on: db).all() { try await put(entry(m, on: db), on: db) }
-        for d in try await OfficialDocument.query(on: db).all() { try await put(entry(d, on: db), on: db) }
+        func each<M: Model>(_ type: M.Type, _ body: (M) async throws -> Void) async throws where M.IDValue == UUID {
+            var offset = 0
+            while true {
+                let batch = try await M.query(on: db).sort(\._$id).range(offset..<(offset + 1_000)).all()
+                for m in batch { try await body(m) }
+                if batch.count < 1_000 { return }
+                offset += batch.count
+            }
+        }
+        try await each(StaffMember.self) { try await put(entry($0, orgPath: paths[$0.$org.id] ?? "/"), on: db) }
+        try await each(WorkTask.self) { try await put(entry($0), on: db) }
+        try await each(Meeting.self) { try await put(entry($0, on: db), on: db) }
+        try await each(OfficialDocument.self) { try await put(entry($0, on: db), on: db) }
     }
 
     /// Installs the middleware that keeps entries in step with their rows.
