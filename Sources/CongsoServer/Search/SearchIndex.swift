@@ -41,7 +41,7 @@ enum SearchIndex {
 
     static func tokens(_ e: Entry) -> [String] {
         OrgPath(e.orgPath).value.split(separator: "/").map { orgToken(String($0)) } + [kindToken(e.kind)]
-            + (e.level == nil ? [] : [classifiedToken]) + Set(e.people).map(personToken) + Set(e.units).map(unitToken)
+            + (e.level == nil ? [] : [classifiedToken]) + Set(e.people).map(personToken).sorted() + Set(e.units).map(unitToken).sorted()
     }
 
     static func put(_ e: Entry, on db: any Database) async throws {
