@@ -42,6 +42,8 @@ func routes(_ app: Application) throws {
     MeetingAPI.register(api)
     DocumentAPI.register(api)
     SearchAPI.register(api)
+    PublicServiceAPI.register(api)
+    WorkingDayAPI.register(api)
 
     // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
     MailUnsubscribe.register(app)
@@ -67,5 +69,8 @@ func routes(_ app: Application) throws {
     MeetingWeb.register(web)
     DocumentWeb.register(web)
     SearchWeb.register(web)
+    PublicServiceWeb.register(web)
+    DeskWeb.register(web)
+    WorkingDayWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

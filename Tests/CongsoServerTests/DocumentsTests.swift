@@ -176,7 +176,7 @@ import VaporTesting
             // Two rows, one stored file.
             let files = try await DocumentFile.query(on: app.db).all()
             #expect(files.count == 2 && Set(files.map(\.sha256)).count == 1)
-            let stored = try FileManager.default.subpathsOfDirectory(atPath: DocumentFiles.directory(app)).filter { !$0.hasSuffix("/") && $0.count > 3 }
+            let stored = try FileManager.default.subpathsOfDirectory(atPath: app.dataDirectory + "/documents").filter { !$0.hasSuffix("/") && $0.count > 3 }
             #expect(stored.count == 1)
             // A program named .pdf, and a type not allowed.
             let (fake, t1) = multipart("virus.pdf", "MZ\u{90}\u{0}this is not a pdf")

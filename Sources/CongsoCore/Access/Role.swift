@@ -24,6 +24,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Official documents (issue 14): clerks and heads register; leaders route; classified ones
     /// also need the clearance skill or the head's office (DocumentAccess).
     case readDocuments, registerDocuments, routeDocuments
+    /// The public-service catalogue and the one-stop desk; the working-day calendar (admins).
+    case manageProcedures, handleApplications, manageCalendar
 }
 
 /// The one place that says who may do what where.
@@ -37,14 +39,14 @@ public enum AccessPolicy {
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
                      .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
-                     .readDocuments, .registerDocuments, .routeDocuments]
+                     .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
                          .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .registerDocuments,
-                         .routeDocuments]
+                         .routeDocuments, .manageProcedures, .handleApplications]
         case .staff: [.readOrgs, .readStaff, .requestOnSite]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]
-        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments]
+        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications]
         }
     }
 

@@ -62,11 +62,13 @@ public struct ProcessingDeadline: Sendable {
     }
 
     /// How much of the time is left at `at`, to be given back when a suspended dossier
-    /// resumes: whole working days after `at`'s day up to the due day, or office minutes.
+    /// resumes: whole working days after the day counting would start from at `at`, up to
+    /// the due day; or office minutes.
     public func remaining(at: Date, due: Date, time: ProcessingTime) -> ProcessingTime {
         switch time {
         case .workingDays:
-            var d = LocalDate.of(at)
+            // Counted like a receipt at that moment, so resuming at once gives the same date.
+            var d = countingDay(at)
             let end = LocalDate.of(due)
             var n = 0
             while d < end { d = calendar.nextWorkingDay(after: d); if d <= end { n += 1 } }

@@ -20,6 +20,12 @@ struct Actor: Sendable {
         Actor(userID: nil, label: label, displayName: label, role: .admin, orgID: nil, scope: nil, via: "cli")
     }
 
+    /// Someone without an account (a citizen applying or looking up a dossier): no rights at
+    /// all, named in the audit log by the channel they came through.
+    static func citizen(_ via: String) -> Actor {
+        Actor(userID: nil, label: "citizen", displayName: "Công dân", role: .staff, orgID: nil, scope: nil, via: via)
+    }
+
     static func load(user: User, via: String, on db: any Database) async throws -> Actor {
         var scope: OrgPath? = nil
         if let orgID = user.orgID {

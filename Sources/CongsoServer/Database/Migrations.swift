@@ -36,6 +36,8 @@ enum Migrations {
             CreateMailOutbox(),
             CreateDocuments(),
             CreateSearchIndex(),
+            CreateWorkingDayAdjustments(),
+            CreatePublicServices(),
         ]
     }
 }

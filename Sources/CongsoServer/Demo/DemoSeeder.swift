@@ -76,6 +76,8 @@ enum DemoSeeder {
             log("  công việc và báo cáo mẫu / demo tasks and reports")
             try await DemoDocuments.seed(on: tx)
             log("  văn bản mẫu / demo documents")
+            try await DemoPublicServices.seed(on: tx)
+            log("  dịch vụ công mẫu / demo public services")
             try await AuditService.record(on: tx, actor: actor, action: "demo.seed", entityType: "system", entityID: nil,
                                           orgPath: orgs[0].path, summary: "demo data: \(orgs.count) orgs, \(people.count) staff, \(users.count) users")
             return Result(orgs: orgs.count, staff: people.count, users: users.map { (email: $0.0, role: $0.1, org: $0.2, note: $0.3) })

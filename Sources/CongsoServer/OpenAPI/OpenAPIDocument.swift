@@ -49,7 +49,7 @@ enum OpenAPIDocument {
     }
     static let errorDescriptions = [
         "400": "Malformed request", "401": "Not signed in", "403": "Not allowed", "404": "Not found or outside your subtree",
-        "409": "Conflicts with existing data", "413": "Body too large", "422": "Invalid data",
+        "409": "Conflicts with existing data", "413": "Body too large", "422": "Invalid data", "429": "Too many attempts; try again later",
         "502": "The video engine could not be reached or refused the call",
     ]
 
@@ -205,7 +205,7 @@ enum OpenAPIDocument {
             ],
         ]
         let person = object(["id": uuid, "fullName": str(), "position": str(), "phone": str(), "email": str()])
-        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }
+        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }
         let coreSchemas: JSON = [
             "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
             "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
@@ -324,7 +324,7 @@ enum OpenAPIDocument {
                                   "before": nullable(["type": "object", "additionalProperties": str()]),
                                   "after": nullable(["type": "object", "additionalProperties": str()])]),
         ]
-        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }
+        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }.merging(publicServiceSchemas()) { a, _ in a }
         return [
             "openapi": "3.1.0",
             "info": ["title": "Congso API", "version": "1.0.0",

@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+import Vapor
+
+/// Limits how often one key (an address, a dossier code) may do something in a window, for
+/// the pages anyone can reach without signing in: applying, looking up, filing feedback.
+/// Counts live in this process; behind several processes each holds its own, so the proxy's
+/// limit (docs) is the outer bound.
+final class RateLimiter: Sendable {
+    let limit: Int
+    let window: TimeInterval
+    private let hits = Mutex<[String: [Date]]>([:])
+
+    init(limit: Int, per window: TimeInterval) { self.limit = limit; self.window = window }
+
+    /// Counts one attempt; false when the key has used up its window.
+    func allow(_ key: String, now: Date = Date()) -> Bool {
+        hits.withLock { table in
+            if table.count > 50_000 { table = table.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
+            var list = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
+            guard list.count < limit else { table[key] = list; return false }
+            list.append(now)
+            table[key] = list
+            return true
+        }
+    }
+
+    func reset() { hits.withLock { $0 = [:] } }
+}
+
+extension Request {
+    /// The client's address for rate limits: the proxy's X-Forwarded-For first hop only when
+    /// the peer is the local proxy, else the peer itself.
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        if peer == "127.0.0.1" || peer == "::1", let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return peer
+    }
+}
+
+extension AppError {
+    static let tooManyRequests = AppError(status: .tooManyRequests, code: "too_many_requests", detail: "")
+}
