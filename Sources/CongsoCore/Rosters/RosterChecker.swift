@@ -18,7 +18,7 @@ public enum RosterChecker {
     /// One broken rule: `code` names it for translations, `text` says it in English.
     public struct Violation: Sendable, Hashable, CustomStringConvertible {
         public enum Code: String, Sendable { case unknownStaff, outsidePeriod, unknownShift, duplicate, demand, unavailable, must,
-                                                 skill, run, cohortMissing, cohortRange, cohortSizes, cohortMix }
+                                                 skill, run, rest, cohortMissing, cohortRange, cohortSizes, cohortMix }
         public var code: Code
         public var unit: String
         public var staff: String?
@@ -97,6 +97,13 @@ public enum RosterChecker {
                                                     text: "unit \(u.id): \(u.staff[p]) is on site \(run + 1) days in a row up to \(problem.dates[t]); the limit is \(run)"))
                         }
                     }
+                }
+            }
+            for p in 0..<u.count {
+                for (a, b) in u.restPairs where x[p * slots + a] && x[p * slots + b] {
+                    let (ta, sa) = (a / shifts, a % shifts), (tb, sb) = (b / shifts, b % shifts)
+                    violations.append(.init(code: .rest, unit: u.id, staff: u.staff[p], date: problem.dates[tb], shift: problem.shifts[sb],
+                                            text: "unit \(u.id): \(u.staff[p]) works \(problem.dates[ta]) \(problem.shifts[sa]) and then \(problem.dates[tb]) \(problem.shifts[sb]) without the rest after \(problem.shifts[sa])"))
                 }
             }
             if u.cohorts > 1 { violations += cohortViolations(u, x, roster.cohorts ?? [:], problem) }

@@ -12,6 +12,9 @@ public struct RosterInput: Codable, Sendable {
         public var cohorts: Int?
         /// v2: this unit's run limit, instead of the problem's.
         public var maxConsecutiveOnSiteDays: Int?
+        /// v2: rest after a shift — after working the named shift, a person is off the next
+        /// this many shifts in time order (across midnight), e.g. {"N": 2, "D1": 1}.
+        public var restAfter: [String: Int]?
         public init(id: String, maxOnSiteShare: Double, minOnDuty: Int, demand: Int? = nil,
                     requiredSkills: [String]? = nil, cohorts: Int? = nil) {
             self.id = id; self.maxOnSiteShare = maxOnSiteShare; self.minOnDuty = minOnDuty

@@ -28,6 +28,8 @@ public struct RosterProblem: Sendable {
         public var available: [Bool]
         public var must: [Bool]
         public var maxRun: Int?
+        /// Per shift index: how many following shifts a person who works it must be off (0: none).
+        public var restAfter: [Int]
 
         public var slotCount: Int { dayCount * shiftCount }
         public var count: Int { staff.count }
@@ -36,11 +38,23 @@ public struct RosterProblem: Sendable {
         public var totalDemand: Int { demands.reduce(0, +) }
 
         public init(id: String, staff: [String], dayCount: Int, shiftCount: Int, demands: [Int], cap: Int, cohorts: Int,
-                    requiredSkills: [String], holders: [[Int]], available: [Bool], must: [Bool], maxRun: Int?) {
+                    requiredSkills: [String], holders: [[Int]], available: [Bool], must: [Bool], maxRun: Int?, restAfter: [Int] = []) {
             self.id = id; self.staff = staff; self.dayCount = dayCount; self.shiftCount = shiftCount
             self.demands = demands; self.demand = demands.max() ?? 0; self.cap = cap; self.cohorts = cohorts
             self.requiredSkills = requiredSkills; self.holders = holders; self.available = available
             self.must = must; self.maxRun = maxRun
+            self.restAfter = restAfter.isEmpty ? Array(repeating: 0, count: shiftCount) : restAfter
+        }
+
+        /// Pairs of slots one person may not both work: a shift and the shifts resting after it.
+        public var restPairs: [(Int, Int)] {
+            var pairs: [(Int, Int)] = []
+            for slot in 0..<slotCount {
+                let r = restAfter[slot % shiftCount]
+                guard r > 0 else { continue }
+                for next in (slot + 1)..<min(slotCount, slot + r + 1) { pairs.append((slot, next)) }
+            }
+            return pairs
         }
     }
 
@@ -135,6 +149,17 @@ public struct RosterProblem: Sendable {
                 if version == 1 { problems.append("unit \(u.id): a run limit per unit needs \"version\": 2") }
                 if run < 1 { problems.append("unit \(u.id): maxConsecutiveOnSiteDays must be at least 1, got \(run)") }
             }
+            var rest = Array(repeating: 0, count: shiftCount)
+            if let table = u.restAfter {
+                if version == 1 { problems.append("unit \(u.id): rest after a shift needs \"version\": 2") }
+                for (shift, value) in table {
+                    guard let s = shiftIndex[shift] else { problems.append("unit \(u.id): restAfter: unknown shift \(shift)"); continue }
+                    if value < 0 || value >= max(1, shiftCount * 2) {
+                        problems.append("unit \(u.id): restAfter.\(shift) must be between 0 and \(shiftCount * 2 - 1), got \(value)")
+                    }
+                    rest[s] = max(0, value)
+                }
+            }
             let cohorts = u.cohorts ?? 1
             if cohorts < 1 || (n > 0 && cohorts > n) {
                 problems.append("unit \(u.id): cohorts must be between 1 and the number of staff (\(n)), got \(cohorts)")
@@ -160,7 +185,7 @@ public struct RosterProblem: Sendable {
             units.append(UnitProblem(id: u.id, staff: members[ui].map { input.staff[$0].id }, dayCount: dates.count,
                                      shiftCount: shiftCount, demands: demands, cap: cap, cohorts: max(1, cohorts),
                                      requiredSkills: skills, holders: holders, available: available, must: must,
-                                     maxRun: u.maxConsecutiveOnSiteDays ?? input.maxConsecutiveOnSiteDays))
+                                     maxRun: u.maxConsecutiveOnSiteDays ?? input.maxConsecutiveOnSiteDays, restAfter: rest))
         }
         if !problems.isEmpty { throw RosterInputError(problems: problems) }
         self.units = units

@@ -471,7 +471,7 @@ struct UnitSolver {
             for b in branches { if let found = search(b, lo: lo, hi: hi) { return found }; if budgetSpent { return nil } }
             return nil
         }
-        if let branches = skillBranches(st, x) ?? runBranches(st, x) {
+        if let branches = skillBranches(st, x) ?? runBranches(st, x) ?? restBranches(st, x) {
             for b in branches { if let found = search(b, lo: lo, hi: hi) { return found }; if budgetSpent { return nil } }
             return nil
         }
@@ -509,6 +509,25 @@ struct UnitSolver {
                     var b = st
                     for s in 0..<shifts { b.off[p * slots + day * shifts + s] = true }
                     branches.append(b)
+                }
+                return branches
+            }
+        }
+        return nil
+    }
+
+    /// Rest after a shift: someone working a shift and one of the shifts resting after it
+    /// gives up one of the two (whichever is not forced).
+    private func restBranches(_ st: State, _ x: [Bool]) -> [State]? {
+        let pairs = u.restPairs
+        guard !pairs.isEmpty else { return nil }
+        for p in 0..<n {
+            for (a, b) in pairs where x[p * slots + a] && x[p * slots + b] {
+                var branches: [State] = []
+                for slot in [a, b] where !st.on[p * slots + slot] {
+                    var br = st
+                    br.off[p * slots + slot] = true
+                    branches.append(br)
                 }
                 return branches
             }

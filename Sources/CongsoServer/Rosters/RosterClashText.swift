@@ -21,6 +21,7 @@ enum RosterClashText {
         if let run = c.runLimit, !c.runners.isEmpty {
             parts.append(req.t("roster_clash_run", detail: String(run)) + " (" + people(c.runners) + ")")
         }
+        if let r = c.resting, !r.isEmpty { parts.append(req.t("roster_clash_rest", detail: people(r))) }
         if !c.away.isEmpty { parts.append(req.t("roster_clash_away", detail: people(c.away))) }
         if !c.obliged.isEmpty { parts.append(req.t("roster_clash_obliged", detail: people(c.obliged))) }
         return req.t("roster_clash", detail: parts.joined(separator: "; "))

@@ -20,6 +20,8 @@ public struct RosterClash: Codable, Sendable, Equatable {
     public var runners: [String] = []
     public var away: [String] = []
     public var obliged: [String] = []
+    /// Staff whose rest after a shift takes part (optional: reports stored before it lack it).
+    public var resting: [String]? = nil
 
     public init() {}
 
@@ -38,6 +40,7 @@ public struct RosterClash: Codable, Sendable, Equatable {
         if let run = runLimit, !runners.isEmpty {
             parts.append("at most \(run) day\(run == 1 ? "" : "s") in a row on site (\(names(runners)))")
         }
+        if let r = resting, !r.isEmpty { parts.append("the rest after a shift (\(names(r)))") }
         if !away.isEmpty { parts.append("the absences of \(names(away))") }
         if !obliged.isEmpty { parts.append("the on-site obligations of \(names(obliged))") }
         return "impossible: these rules cannot all hold — " + parts.joined(separator: "; ")
@@ -50,7 +53,7 @@ enum RosterExplanation {
     static func infeasibility(_ unit: RosterProblem.UnitProblem, _ rules: [UnitSAT.Rule]) -> RosterInfeasibility {
         var days = Set<Int>(), people = Set<Int>()
         var skillDays: [Int: Int] = [:]
-        var away: [Int] = [], obliged: [Int] = [], runners: [Int] = []
+        var away: [Int] = [], obliged: [Int] = [], runners: [Int] = [], resting: [Int] = []
         var clash = RosterClash()
         for r in rules {
             switch r {
@@ -62,6 +65,7 @@ enum RosterExplanation {
             case .unavailable(let p): away.append(p); people.insert(p)
             case .obliged(let p): obliged.append(p); people.insert(p)
             case .runLimit(let p): runners.append(p); people.insert(p)
+            case .rest(let p): resting.append(p); people.insert(p)
             case .cohorts:
                 let small = unit.count / unit.cohorts, large = (unit.count + unit.cohorts - 1) / unit.cohorts
                 clash.cohorts = unit.cohorts
@@ -72,6 +76,7 @@ enum RosterExplanation {
         clash.skills = skillDays.sorted { $0.key < $1.key }
             .map { .init(name: unit.requiredSkills[$0.key], days: $0.value, holders: ids(unit.holders[$0.key])) }
         if !runners.isEmpty { clash.runLimit = unit.maxRun; clash.runners = ids(runners) }
+        if !resting.isEmpty { clash.resting = ids(resting) }
         clash.away = ids(away)
         clash.obliged = ids(obliged)
         let first = days.min(), last = days.max()

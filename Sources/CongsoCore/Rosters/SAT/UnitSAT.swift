@@ -31,6 +31,7 @@ final class UnitSAT {
         case unavailable(person: Int)
         case obliged(person: Int)
         case runLimit(person: Int)
+        case rest(person: Int)
         case cohorts
     }
 
@@ -95,6 +96,14 @@ final class UnitSAT {
                 }
                 let g = selector(.runLimit(person: p))
                 for t in 0...(days - run - 1) { sat.add([-g] + (t...(t + run)).map { -w[$0] }) }
+            }
+        }
+        // Rest after a shift: never both a shift and one of the shifts resting after it.
+        let pairs = u.restPairs
+        if !pairs.isEmpty {
+            for p in 0..<n {
+                let g = selector(.rest(person: p))
+                for (a, b) in pairs { sat.add(-g, -x[p * slots + a], -x[p * slots + b]) }
             }
         }
         if u.cohorts > 1 { encodeCohorts() }
