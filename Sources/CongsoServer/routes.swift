@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
     SearchAPI.register(api)
     PublicServiceAPI.register(api)
     WorkingDayAPI.register(api)
+    HotlineAPI.register(api)
 
     // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
     MailUnsubscribe.register(app)
@@ -72,5 +73,7 @@ func routes(_ app: Application) throws {
     PublicServiceWeb.register(web)
     DeskWeb.register(web)
     WorkingDayWeb.register(web)
+    HotlineWeb.register(web)
+    DutyWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readDocuments, registerDocuments, routeDocuments
     /// The public-service catalogue and the one-stop desk; the working-day calendar (admins).
     case manageProcedures, handleApplications, manageCalendar
+    /// Hotline numbers and duty rotas; logging and answering citizens' calls and feedback.
+    case manageHotlines, handleTickets
 }
 
 /// The one place that says who may do what where.
@@ -39,14 +41,14 @@ public enum AccessPolicy {
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
                      .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
-                     .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications]
+                     .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
                          .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .registerDocuments,
-                         .routeDocuments, .manageProcedures, .handleApplications]
-        case .staff: [.readOrgs, .readStaff, .requestOnSite]
+                         .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets]
+        case .staff: [.readOrgs, .readStaff, .requestOnSite, .handleTickets]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]
-        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications]
+        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications, .handleTickets]
         }
     }
 

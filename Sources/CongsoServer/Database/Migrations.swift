@@ -38,6 +38,7 @@ enum Migrations {
             CreateSearchIndex(),
             CreateWorkingDayAdjustments(),
             CreatePublicServices(),
+            CreateHotlines(),
         ]
     }
 }

@@ -69,22 +69,42 @@ enum CalendarService {
     static func feed(token: String, on db: any Database) async throws -> String? {
         guard let feed = try await CalendarFeed.query(on: db).filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil).first(),
               let person = try await StaffMember.find(feed.staffID, on: db) else { return nil }
-        let list = try await entries(staffID: person.id!, from: LocalDate.of(Date()).adding(days: -31), days: 120, on: db)
-        let names = try await OrgService.names(Set(list.map(\.unitID)), on: db)
+        let from = LocalDate.of(Date()).adding(days: -31)
+        let list = try await entries(staffID: person.id!, from: from, days: 120, on: db)
+        let duty = try await DutyRotaService.shifts(staffID: person.id!, from: from, days: 120, on: db)
+        let names = try await OrgService.names(Set(list.map(\.unitID) + duty.map(\.orgID)), on: db)
         // One event per person, day and shift: the UID stays the same when a roster is
         // republished, so calendar apps update the event instead of duplicating it.
-        return ICalendar.render(name: person.fullName, entries: list.map {
+        let onSite = list.map {
             ICalendar.Event(uid: "\(person.id!.uuidString.lowercased())-\($0.date)-\($0.shift.rawValue)@congso", date: LocalDate($0.date)!, shift: $0.shift,
                             summary: $0.shift == .morning ? "Làm việc tại trụ sở (sáng)" : "Làm việc tại trụ sở (chiều)",
                             location: names[$0.unitID] ?? "",
                             description: $0.source == "roster" ? "Theo lịch luân phiên đã công bố" : "Theo đề nghị làm việc tại trụ sở đã duyệt")
-        })
+        }
+        let shifts = duty.map { d in
+            ICalendar.Event(uid: "\(person.id!.uuidString.lowercased())-\(d.cell.date)-duty-\(d.cell.shift)@congso", start: d.cell.startsAt, end: d.cell.endsAt,
+                            summary: "Trực đường dây nóng (ca \(d.cell.shift))", location: names[d.orgID] ?? "", description: "Theo lịch trực 24/7 đã công bố")
+        }
+        return ICalendar.render(name: person.fullName, entries: (onSite + shifts).sorted { $0.start < $1.start })
     }
 }
 
 /// Writes RFC 5545 text: CRLF line ends, escaped text, lines folded at 75 octets.
 enum ICalendar {
-    struct Event { let uid: String; let date: LocalDate; let shift: Shift; let summary: String; let location: String; let description: String }
+    struct Event {
+        let uid: String; let start: Date; let end: Date; let summary: String; let location: String; let description: String
+
+        init(uid: String, start: Date, end: Date, summary: String, location: String, description: String) {
+            self.uid = uid; self.start = start; self.end = end; self.summary = summary; self.location = location; self.description = description
+        }
+
+        /// An on-site shift, in its office hours.
+        init(uid: String, date: LocalDate, shift: Shift, summary: String, location: String, description: String) {
+            let (from, to) = ICalendar.hours(shift)
+            self.init(uid: uid, start: date.start.addingTimeInterval(Double(from.0 * 3600 + from.1 * 60)),
+                      end: date.start.addingTimeInterval(Double(to.0 * 3600 + to.1 * 60)), summary: summary, location: location, description: description)
+        }
+    }
 
     /// Office hours of a shift, Hanoi time (UTC+7, no daylight saving).
     static func hours(_ s: Shift) -> (start: (Int, Int), end: (Int, Int)) {
@@ -96,9 +116,8 @@ enum ICalendar {
                      "X-WR-CALNAME:" + escape("Lịch làm việc — " + name), "X-WR-TIMEZONE:Asia/Ho_Chi_Minh"]
         let stamp = utc(now)
         for e in entries {
-            let (start, end) = hours(e.shift)
             lines += ["BEGIN:VEVENT", "UID:" + e.uid, "DTSTAMP:" + stamp,
-                      "DTSTART:" + utc(e.date, start), "DTEND:" + utc(e.date, end),
+                      "DTSTART:" + utc(e.start), "DTEND:" + utc(e.end),
                       "SUMMARY:" + escape(e.summary), "LOCATION:" + escape(e.location), "DESCRIPTION:" + escape(e.description),
                       "TRANSP:OPAQUE", "END:VEVENT"]
         }

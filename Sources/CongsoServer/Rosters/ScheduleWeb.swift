@@ -35,6 +35,15 @@ enum ScheduleWeb {
                 return Item(date: d.vietnamese, weekday: RosterWeb.weekday(d, req).0, shift: req.t("shift." + e.shift.rawValue),
                             unit: names[e.unitID] ?? "", source: req.t("schedule_source." + e.source))
             }
+            // 24/7 duty shifts (Hotlines) sit in the same list, with their own hours.
+            let duty = try await DutyRotaService.shifts(staffID: staffID, from: from, days: 62, on: req.db)
+            let dutyNames = try await OrgService.names(duty.map(\.orgID), on: req.db)
+            items += duty.map { d in
+                let day = LocalDate(d.cell.date)!
+                return Item(date: day.vietnamese, weekday: RosterWeb.weekday(day, req).0,
+                            shift: "\(d.cell.shift) \(DisplayDate.time(d.cell.startsAt))–\(DisplayDate.time(d.cell.endsAt))",
+                            unit: dutyNames[d.orgID] ?? "", source: req.t("schedule_source.duty"))
+            }
             hasFeed = try await CalendarService.hasFeed(staffID: staffID, on: req.db)
         }
         let data = PageData(hasStaff: actor.staffID != nil, items: items, hasItems: !items.isEmpty, from: from.value,

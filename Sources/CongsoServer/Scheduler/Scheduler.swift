@@ -43,10 +43,11 @@ enum Scheduler {
         var requestsClosing = 0
         var overdueTasks = 0
         var checkInsDue = 0
+        var ticketsEscalated = 0
         var notified = 0
         var description: String {
             "windows opened \(windowsOpened), closing \(windowsClosing), requests closing \(requestsClosing), "
-                + "overdue tasks \(overdueTasks), check-ins due \(checkInsDue), notifications \(notified)"
+                + "overdue tasks \(overdueTasks), check-ins due \(checkInsDue), tickets escalated \(ticketsEscalated), notifications \(notified)"
         }
     }
 
@@ -72,6 +73,7 @@ enum Scheduler {
         try await ReportReminders.run(at: now, on: db, into: &r)
         try await TaskReminders.run(at: now, on: db, into: &r)
         try await CheckInReminders.run(at: now, on: db, into: &r)
+        try await TicketEscalation.run(at: now, on: db, into: &r)
         return r
     }
 

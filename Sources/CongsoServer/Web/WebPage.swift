@@ -28,6 +28,8 @@ struct PageContext<T: Encodable>: Encodable {
         let canMeetings: Bool
         let canDocuments: Bool
         let canDesk: Bool
+        let canTickets: Bool
+        let canDuty: Bool
         let canAbsences: Bool
         let showWork: Bool
         let showPresence: Bool
@@ -56,7 +58,7 @@ enum WebPage {
         let me = req.actor.map { a in
             let work = (tasks: a.staffID != nil || a.has(.assignTasks), reports: a.staffID != nil || a.has(.readReports),
                         checkins: a.staffID != nil || a.has(.manageReports), ratings: a.has(.readReports), plans: a.orgID != nil && a.has(.readStaff),
-                        meetings: a.staffID != nil || a.has(.scheduleMeetings), documents: a.staffID != nil || a.has(.readDocuments), desk: a.has(.handleApplications))
+                        meetings: a.staffID != nil || a.has(.scheduleMeetings), documents: a.staffID != nil || a.has(.readDocuments), desk: a.has(.handleApplications), tickets: a.has(.handleTickets), duty: a.has(.manageHotlines))
             let presence = (onSite: a.has(.requestOnSite) || a.has(.approveOnSite), register: a.has(.readPresence) || a.staffID != nil,
                             permits: a.has(.requestPermits) || a.has(.approvePermits),
                             exceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
@@ -68,8 +70,8 @@ enum WebPage {
                               canOnSite: presence.onSite, canPermits: presence.permits, canExceptions: presence.exceptions,
                               canRosters: presence.rosters, hasSchedule: presence.schedule,
                               canTasks: work.tasks, canReports: work.reports, canCheckins: work.checkins,
-                              canRatings: work.ratings, canPlans: work.plans, canMeetings: work.meetings, canDocuments: work.documents, canDesk: work.desk, canAbsences: presence.absences,
-                              showWork: work.tasks || work.reports || work.checkins || work.ratings || work.plans || work.meetings || work.documents || work.desk,
+                              canRatings: work.ratings, canPlans: work.plans, canMeetings: work.meetings, canDocuments: work.documents, canDesk: work.desk, canTickets: work.tickets, canDuty: work.duty, canAbsences: presence.absences,
+                              showWork: work.tasks || work.reports || work.checkins || work.ratings || work.plans || work.meetings || work.documents || work.desk || work.tickets || work.duty,
                               showPresence: presence.onSite || presence.register || presence.permits || presence.exceptions
                                   || presence.rosters || presence.schedule || presence.absences,
                               homeOrg: a.orgID?.uuidString)
@@ -95,9 +97,9 @@ enum WebPage {
     /// Which menu group a page's `nav` key sits in.
     static func group(of nav: String) -> String {
         switch nav {
-        case "tasks", "reports", "plans", "meetings", "documents", "desk", "checkins", "ratings": "work"
+        case "tasks", "reports", "plans", "meetings", "documents", "desk", "tickets", "duty", "checkins", "ratings": "work"
         case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions": "presence"
-        case "orgs", "staff", "users", "directives", "policy", "audit", "account": "organization"
+        case "orgs", "staff", "users", "directives", "policy", "working_days", "audit", "account": "organization"
         default: ""
         }
     }
