@@ -227,4 +227,40 @@ import VaporTesting
             #expect(try await WorkingDayService.calendar(on: app.db).isWorkingDay(LocalDate("2025-01-27")!))
         }
     }
+
+    /// A citizen who gave an e-mail address hears of the receipt, what is missing and an
+    /// apology with its new date; a relay that is down only delays it.
+    @Test func citizensWithAnAddressAreMailed() async throws {
+        try await withApp { app in
+            _ = try await Fixture.make(app)
+            let relay = try #require(try MailRelay.from(environment: ["CONGSO_SMTP_HOST": "127.0.0.1", "CONGSO_SMTP_PORT": "1",
+                                                                      "CONGSO_SMTP_FROM": "congso@t.vn", "CONGSO_SMTP_SECURITY": "none"], port: 8080))
+            app.mailRelay = relay
+            defer { app.mailRelay = nil }
+            let head = try await app.token("head.hk@t.vn")
+            let p = try await procedure(app, head, org: "HK", time: "3d", level: .full)
+            let receipt = try await apply(app, p, extra: ["email": "hoa@example.vn"]).content.decode(PublicServiceAPI.Receipt.self)
+            let a = try #require(try await ApplicationService.byCode(receipt.code, on: app.db))
+            _ = try await apply(app, p)   // no address, no mail
+            #expect(try await CitizenMailEntry.query(on: app.db).count() == 1)
+            #expect(try await step(app, head, a.id!, .init(action: "receive")).status == .ok)
+            let actor = try await Actor.load(user: try #require(try await User.query(on: app.db).filter(\.$email == "head.hk@t.vn").first()), via: "t", on: app.db)
+            let calendar = try await WorkingDayService.calendar(on: app.db)
+            let received = try #require(try await ServiceApplication.find(a.id, on: app.db))
+            var newDue = LocalDate.of(try #require(received.dueAt)).adding(days: 3)
+            while !calendar.isWorkingDay(newDue) { newDue = newDue.adding(days: 1) }
+            _ = try await ApplicationService.apologize(a.id!, reason: "Chờ xác minh", newDue: newDue.value, actor: actor, on: app.db)
+            let mails = try await CitizenMailEntry.query(on: app.db).sort(\.$createdAt).all()
+            #expect(mails.map(\.kind) == ["mail_citizen_receipt", "mail_citizen_receive", "mail_citizen_apology"])
+            #expect(CitizenMail.compose(mails[2], relay: relay, texts: app.translations, now: Date()).to == "hoa@example.vn")
+            let letter = CitizenMail.content(mails[2], relay: relay, texts: app.translations)
+            #expect(letter.subject.contains(a.code) && letter.text.contains("/services/track?code=\(a.code)") && letter.text.contains("Apology"))
+            #expect(mails[2].detail.contains(newDue.vietnamese) && mails[2].detail.contains("Chờ xác minh"))
+            // The relay is down (port 1): every message waits for a retry.
+            let outcome = try await MailDispatcher.tick(app: app)
+            #expect(outcome.sent == 0 && outcome.retried == 3)
+            let after = try await CitizenMailEntry.query(on: app.db).all()
+            #expect(after.allSatisfy { $0.status == .queued && $0.attempts == 1 && $0.claimedBy == nil })
+        }
+    }
 }

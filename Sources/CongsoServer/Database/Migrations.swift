@@ -39,6 +39,7 @@ enum Migrations {
             CreateWorkingDayAdjustments(),
             CreatePublicServices(),
             CreateHotlines(),
+            CreateCitizenMail(),
         ]
     }
 }

@@ -29,12 +29,11 @@ enum MailDispatcher {
                 try await entry.save(on: app.db)
                 outcome.sent += 1
             } catch {
-                let transient = (error as? SMTPClient.Failure)?.transient ?? true
                 entry.attempts += 1
                 entry.lastError = String(String(describing: error).prefix(500))
                 entry.claimedBy = nil; entry.claimedUntil = nil
-                if transient && entry.attempts < MailRouting.maxAttempts {
-                    entry.nextAttemptAt = now.addingTimeInterval(MailRouting.backoff(attempt: entry.attempts, base: relay.retryBase))
+                if let next = retryAt(after: error, attempts: entry.attempts, now: now, relay: relay) {
+                    entry.nextAttemptAt = next
                     outcome.retried += 1
                 } else {
                     entry.status = .failed
@@ -44,7 +43,34 @@ enum MailDispatcher {
                 app.logger.warning("mail to user \(entry.userID) (\(entry.kind)) not sent: \(entry.lastError ?? "")")
             }
         }
+        // Mail to citizens (no account): composed from its own outbox, sent and retried alike.
+        for entry in try await CitizenMail.claim(at: now, batch: batch, on: app.db) {
+            let message = CitizenMail.compose(entry, relay: relay, texts: app.translations, now: now)
+            do {
+                try await SMTPClient(settings: relay.smtp, group: app.eventLoopGroup).send(message.text, to: [message.to])
+                entry.status = .sent; entry.sentAt = Date(); entry.claimedBy = nil; entry.claimedUntil = nil; entry.lastError = nil
+                outcome.sent += 1
+            } catch {
+                entry.attempts += 1
+                entry.lastError = String(String(describing: error).prefix(500))
+                entry.claimedBy = nil; entry.claimedUntil = nil
+                if let next = retryAt(after: error, attempts: entry.attempts, now: now, relay: relay) {
+                    entry.nextAttemptAt = next; outcome.retried += 1
+                } else {
+                    entry.status = .failed; outcome.failed += 1
+                }
+                app.logger.warning("mail to a citizen (\(entry.kind)) not sent: \(entry.lastError ?? "")")
+            }
+            try await entry.save(on: app.db)
+        }
         return outcome
+    }
+
+    /// When to try a failed message again, or nil to give up: a permanent refusal, or too many tries.
+    static func retryAt(after error: any Error, attempts: Int, now: Date, relay: MailRelay) -> Date? {
+        let transient = (error as? SMTPClient.Failure)?.transient ?? true
+        guard transient && attempts < MailRouting.maxAttempts else { return nil }
+        return now.addingTimeInterval(MailRouting.backoff(attempt: attempts, base: relay.retryBase))
     }
 
     /// Takes up to `batch` due messages for this process. The conditional update lets only

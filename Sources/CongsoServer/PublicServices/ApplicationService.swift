@@ -110,6 +110,8 @@ enum ApplicationService {
                         try await a.create(on: tx)
                         for (i, f) in files { try await fileRow(a, paper: i, f).create(on: tx) }
                         try await event(a, channel == .online ? .submitted : .received, note: "", actor: actor, on: tx, now: now)
+                        try await CitizenMail.enqueue(to: a.applicantEmail, name: a.applicantName, kind: "mail_citizen_receipt",
+                                                      detail: "\(a.code) · \(p.name)", link: "/services/track?code=\(a.code)", on: tx, now: now)
                         try await AuditService.record(on: tx, actor: actor, action: "application.\(channel == .online ? "submit" : "intake")",
                                                       entityType: "application", entityID: a.id, orgPath: a.orgPath, summary: "\(a.code) · \(p.code)")
                         return a
@@ -235,6 +237,11 @@ enum ApplicationService {
             }
             try await saved.save(on: tx)
             try await event(saved, eventKind, note: eventNote, actor: actor, on: tx, now: now)
+            // The citizen hears of the steps that need them or end the dossier.
+            if [.requestCompletion, .refuse, .suspend, .approve, .receive].contains(action) {
+                try await CitizenMail.enqueue(to: saved.applicantEmail, name: saved.applicantName, kind: "mail_citizen_\(action.rawValue)",
+                                              detail: saved.code, link: "/services/track?code=\(saved.code)", on: tx, now: now)
+            }
             try await AuditService.record(on: tx, actor: actor, action: "application.\(action.rawValue)", entityType: "application",
                                           entityID: saved.id, orgPath: saved.orgPath, summary: "\(saved.code) → \(next.rawValue)" + (eventNote.isEmpty ? "" : ": \(eventNote)"))
             if let staff {
@@ -274,6 +281,8 @@ enum ApplicationService {
             e.applicationID = saved.id!; e.kind = .apology; e.status = saved.status; e.note = reason; e.dueAt = saved.dueAt
             e.actorName = actor.displayName; e.at = now
             try await e.create(on: tx)
+            try await CitizenMail.enqueue(to: saved.applicantEmail, name: saved.applicantName, kind: "mail_citizen_apology",
+                                          detail: "\(saved.code) — \(day.vietnamese): \(reason)", link: "/services/track?code=\(saved.code)", on: tx, now: now)
             try await AuditService.record(on: tx, actor: actor, action: "application.apology", entityType: "application", entityID: saved.id,
                                           orgPath: saved.orgPath, summary: "\(saved.code) → \(day.value): \(reason)")
             return e
