@@ -146,3 +146,18 @@ def test_bad_public_input_is_answered_clearly(browser):
     assert "Không tìm thấy" in wait_text(browser, "#track-error")
     status, body = api("POST", "/api/v1/public/applications", body={"procedureId": "x"})
     assert status == 422 and body["error"]["code"] == "application.procedure_missing"
+
+
+def test_the_desk_takes_a_dossier_in_person(browser):
+    """A procedure offered only at the desk: the clerk records it and the promise is set at once."""
+    sign_in(browser, "head.hoangmai@congso.vn")
+    after_navigation(browser, lambda: browser.get(BASE + "/desk/new"))
+    Select(browser.find_element(By.ID, "iproc")).select_by_visible_text(
+        next(o.text for o in Select(browser.find_element(By.ID, "iproc")).options if o.text.startswith("Chứng thực bản sao")))
+    submit(browser, "intake-choose")
+    browser.find_element(By.ID, "iname").send_keys("Lê Văn Tâm")
+    browser.find_element(By.ID, "iphone").send_keys("0983 456 789")
+    check_page(browser, "desk-intake")
+    assert flash_after(browser, lambda: browser.find_element(By.ID, "intake-submit").click()) == "Đã tiếp nhận hồ sơ, đã hẹn ngày trả kết quả."
+    assert browser.find_element(By.ID, "dossier-status").get_attribute("data-status") == "received"
+    assert due_of(wait_text(browser, "#dossier-due")) > datetime.datetime.now() - datetime.timedelta(hours=8)

@@ -7,6 +7,8 @@ import Vapor
 enum DeskWeb {
     static func register(_ web: any RoutesBuilder) {
         web.get("desk", use: index)
+        web.get("desk", "new", use: intakeForm)
+        web.on(.POST, "desk", "new", body: .collect(maxSize: "81mb"), use: intake)
         web.get("desk", "procedures", use: procedures)
         web.post("desk", "procedures", use: createProcedure)
         web.on(.POST, "desk", "procedures", "import", body: .collect(maxSize: "5mb"), use: importProcedures)
@@ -52,6 +54,60 @@ enum DeskWeb {
         return try await WebPage.render(req, "public_services/desk", title: req.t("desk_title"), nav: "desk",
                                         data: IndexData(tabs: tabs, tab: tab.rawValue, rows: rows, total: paged.total, canProcedures: actor.has(.manageProcedures),
                                                         pages: bar.links, prev: bar.prev, next: bar.next))
+    }
+
+    // MARK: - Taking a dossier in at the desk
+
+    struct IntakeData: Encodable {
+        let procedures: [FormOption]
+        let chosen: String?
+        let papers: [PublicServiceWeb.PaperRow]
+        let byPost: Bool
+        let form: PublicServiceAPI.ApplyForm
+        let error: String?
+    }
+
+    /// First the procedure (the papers depend on it), then the applicant and the papers brought.
+    static func intakePage(_ req: Request, actor: Actor, chosen: ServiceProcedure?, form: PublicServiceAPI.ApplyForm = .init(), error: String? = nil) async throws -> Response {
+        try actor.require(.handleApplications)
+        let list = try await ProcedureService.catalogue(under: actor.visiblePrefix == "/" ? nil : actor.visiblePrefix, q: nil,
+                                                        page: PageRequest(page: 1, per: 200), on: req.db)
+        let options = try await ProcedureDTO.list(list.items, on: req.db).map {
+            FormOption(value: $0.id.uuidString, label: "\($0.name) — \($0.orgName)", selected: $0.id == chosen?.id)
+        }
+        let data = IntakeData(procedures: options, chosen: chosen?.id?.uuidString,
+                              papers: (chosen?.papers ?? []).enumerated().map { .init(index: $0.offset, name: $0.element.name, scan: $0.element.scan) },
+                              byPost: chosen?.byPost ?? false, form: form, error: error)
+        let response = try await WebPage.render(req, "public_services/intake", title: req.t("desk_intake"), nav: "desk", data: data)
+        if error != nil { response.status = .unprocessableEntity }
+        return response
+    }
+
+    @Sendable static func intakeForm(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        var chosen: ServiceProcedure?
+        if let id = req.query[String.self, at: "procedure"].flatMap(UUID.init(uuidString:)), let p = try await ServiceProcedure.find(id, on: req.db),
+           p.active, actor.may(.handleApplications, on: OrgPath(p.orgPath)) {
+            chosen = p
+        }
+        return try await intakePage(req, actor: actor, chosen: chosen)
+    }
+
+    @Sendable static func intake(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let form = try req.content.decode(PublicServiceAPI.ApplyForm.self)
+        guard let id = form.procedureId.flatMap(UUID.init(uuidString:)), let p = try await ServiceProcedure.find(id, on: req.db), p.active else {
+            return try await intakePage(req, actor: actor, chosen: nil, form: form, error: req.t("err.application.procedure_missing"))
+        }
+        do {
+            let a = try await ApplicationService.intake(procedureID: id, PublicServiceAPI.applicant(form), uploads: PublicServiceAPI.uploads(req, papers: p.papers.count),
+                                                        channel: ApplicationChannel(rawValue: form.channel ?? "desk") ?? .desk, actor: actor,
+                                                        app: req.application, on: req.db)
+            WebPage.flash(req, "flash.application_received")
+            return req.redirect(to: "/desk/\(a.id!)")
+        } catch let e as AppError where [.unprocessableEntity, .payloadTooLarge, .forbidden].contains(e.status) {
+            return try await intakePage(req, actor: actor, chosen: p, form: form, error: req.t("err." + e.code, detail: e.detail))
+        }
     }
 
     // MARK: - One dossier

@@ -249,10 +249,11 @@ enum PublicServiceWeb {
     struct FigureRow: Encodable {
         let code: String; let name: String; let handled: Int; let onTime: String; let late: Int; let average: String
         let onlineProcedures: String; let onlineReceipts: String
-        /// The on-time bar's width in the chart, 0–300.
+        /// The chart: the unit's name above its on-time bar (0–240 wide).
         let bar: Int
         let y: Int
         let textY: Int
+        let barTextY: Int
     }
     struct FiguresData: Encodable {
         let year: Int
@@ -278,14 +279,14 @@ enum PublicServiceWeb {
         func row(_ p: ServiceFiguresService.Part, _ i: Int) -> FigureRow {
             FigureRow(code: p.code, name: p.name, handled: p.handled, onTime: percent(p.onTimeRate), late: p.finishedLate + p.openLate,
                       average: p.averageWorkingDays.map { String(format: "%.1f", $0) } ?? "—", onlineProcedures: percent(p.onlineProcedureShare),
-                      onlineReceipts: percent(p.onlineReceiptShare), bar: Int(((p.onTimeRate ?? 0) * 200).rounded()), y: i * 28 + 4, textY: i * 28 + 20)
+                      onlineReceipts: percent(p.onlineReceiptShare), bar: Int(((p.onTimeRate ?? 0) * 240).rounded()), y: i * 40 + 20, textY: i * 40 + 14, barTextY: i * 40 + 32)
         }
         var parent: Organization?
         if let pid = org!.parentID { parent = try await Organization.find(pid, on: req.db) }
         // Units with neither procedures nor dossiers are counted, not listed.
         let active = f.children.filter { $0.handled > 0 || $0.procedures > 0 }
         let data = FiguresData(year: year, total: row(f.total, 0), rows: active.enumerated().map { row($0.element, $0.offset) }, hasRows: !active.isEmpty,
-                               quiet: f.children.count - active.count, chartHeight: max(1, active.count) * 28 + 8,
+                               quiet: f.children.count - active.count, chartHeight: max(1, active.count) * 40 + 4,
                                years: (max(2020, thisYear - 5)...thisYear).reversed().map { FormOption(value: String($0), label: String($0), selected: $0 == year) },
                                org: org!.code, parent: parent?.code)
         return try await WebPage.render(req, "public_services/figures", title: req.t("services_figures_title") + " · " + org!.name, nav: "figures", data: data)
