@@ -127,8 +127,10 @@ enum HotlineAPI {
         guard let t = try await TicketService.byCode(code, on: req.db) else { throw AppError.notFound("") }
         var verified = false
         if let phone, !phone.isEmpty {
-            guard req.application.publicLimits.wrongPhone.allow(t.code + "/ticket") else { throw AppError.tooManyRequests }
+            let key = t.code + "/ticket"
+            guard !req.application.publicLimits.wrongPhone.exceeded(key) else { throw AppError.tooManyRequests }
             verified = !t.citizenPhone.isEmpty && PhoneNumber.normalize(phone) == t.citizenPhone
+            if !verified { req.application.publicLimits.wrongPhone.note(key) }
         }
         let org = try await Organization.find(t.orgID, on: req.db)
         return PublicTicketDTO(code: t.code, agency: org?.name ?? "", subject: verified ? t.subject : nil, status: t.status, receivedAt: t.receivedAt,

@@ -148,7 +148,7 @@ extension OpenAPIDocument {
             "Application": object(["id": uuid, "code": str(), "procedure": nullable(ref("Procedure")), "channel": str(["enum": ApplicationChannel.allCases.map(\.rawValue)]),
                                    "status": status, "applicantName": str(), "applicantPhone": str(), "applicantEmail": str(), "applicantAddress": str(),
                                    "wantsPost": ["type": "boolean"], "note": str(), "submittedAt": time, "receivedAt": nullable(time), "dueAt": nullable(time),
-                                   "firstDueAt": nullable(time), "remaining": nullable(str()), "finishedAt": nullable(time), "returnedAt": nullable(time),
+                                   "legalDueAt": nullable(time), "remaining": nullable(str()), "finishedAt": nullable(time), "returnedAt": nullable(time),
                                    "returnMethod": nullable(str(["enum": ReturnMethod.allCases.map(\.rawValue)])), "postalTracking": nullable(str()),
                                    "assigneeStaffId": nullable(uuid), "reason": str(), "late": ["type": "boolean"],
                                    "files": nullable(["type": "array", "items": object(["id": uuid, "paper": integer, "name": str(), "size": integer])]),

@@ -103,7 +103,7 @@ enum ApplicationService {
                     a.status = .submitted
                 } else {
                     a.status = .received; a.receivedAt = now
-                    a.dueAt = deadline.due(received: now, time: p.time); a.firstDueAt = a.dueAt
+                    a.dueAt = deadline.due(received: now, time: p.time); a.legalDueAt = a.dueAt
                 }
                 do {
                     return try await db.writeTransaction { tx in
@@ -186,7 +186,7 @@ enum ApplicationService {
         var notifyStaff: UUID?
         switch action {
         case .receive:
-            a.receivedAt = now; a.dueAt = deadline.due(received: now, time: p.time); a.firstDueAt = a.dueAt; kind = .received
+            a.receivedAt = now; a.dueAt = deadline.due(received: now, time: p.time); a.legalDueAt = a.dueAt; kind = .received
         case .requestCompletion:
             guard !reason.isEmpty else { throw AppError.invalid("application.reason_missing", "") }
             kind = .incomplete
@@ -201,11 +201,16 @@ enum ApplicationService {
         case .suspend:
             guard !reason.isEmpty else { throw AppError.invalid("application.reason_missing", "") }
             a.suspendedAt = now
-            a.remaining = deadline.remaining(at: now, due: a.dueAt ?? now, time: p.time).description
+            a.remaining = deadline.remaining(at: now, due: a.legalDueAt ?? a.dueAt ?? now, time: p.time).description
             kind = .suspended
         case .resume:
+            // The legal promise gets back what was left; a later date an apology gave moves with it.
             let left = ProcessingTime(a.remaining ?? "") ?? p.time
-            a.dueAt = deadline.due(received: now, time: left); a.suspendedAt = nil; a.remaining = nil
+            let legal = deadline.due(received: now, time: left)
+            let extra = max(0, (a.dueAt ?? legal).timeIntervalSince(a.legalDueAt ?? a.dueAt ?? legal))
+            a.legalDueAt = legal
+            a.dueAt = extra > 0 ? legal.addingTimeInterval(extra) : legal
+            a.suspendedAt = nil; a.remaining = nil
             kind = .resumed
         case .approve:
             a.finishedAt = now; kind = .approved
@@ -269,11 +274,6 @@ enum ApplicationService {
         guard calendar.isWorkingDay(day) else { throw AppError.invalid("application.new_due_rest_day", day.vietnamese) }
         guard day <= LocalDate.of(now).adding(days: 366) else { throw AppError.invalid("date_invalid", day.value) }
         a.dueAt = day.start.addingTimeInterval(Double(ProcessingDeadline.closing) * 60)
-        if a.status == .suspended, let p = try await ServiceProcedure.find(a.procedureID, on: db) {
-            // While suspended, the new date is what is left once the citizen answers.
-            let d = ProcessingDeadline(calendar: calendar)
-            a.remaining = d.remaining(at: now, due: a.dueAt!, time: p.time).description
-        }
         let saved = a
         return try await db.writeTransaction { tx in
             try await saved.save(on: tx)

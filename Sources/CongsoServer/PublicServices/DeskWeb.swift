@@ -211,7 +211,7 @@ enum DeskWeb {
 
     struct LetterData: Encodable {
         let agency: String; let code: String; let name: String; let address: String?; let procedure: String
-        let received: String; let firstDue: String; let reason: String; let newDue: String; let date: String; let by: String
+        let received: String; let legalDue: String; let reason: String; let newDue: String; let date: String; let by: String
     }
 
     @Sendable static func apologyLetter(req: Request) async throws -> Response {
@@ -222,7 +222,7 @@ enum DeskWeb {
         let p = try await ServiceProcedure.find(a.procedureID, on: req.db)
         let org = try await Organization.find(a.orgID, on: req.db)
         let data = LetterData(agency: org?.name ?? "", code: a.code, name: a.applicantName, address: a.applicantAddress.isEmpty ? nil : a.applicantAddress, procedure: p?.name ?? "",
-                              received: a.receivedAt.map { DisplayDate.format($0) } ?? "", firstDue: a.firstDueAt.map { DisplayDate.format($0) } ?? "",
+                              received: a.receivedAt.map { DisplayDate.format($0) } ?? "", legalDue: a.legalDueAt.map { DisplayDate.format($0) } ?? "",
                               reason: e.note, newDue: e.dueAt.map { DisplayDate.format($0) } ?? "", date: LocalDate.of(e.at).vietnamese, by: e.actorName)
         return try await WebPage.render(req, "public_services/apology", title: req.t("apology_title"), nav: "desk", data: data)
     }

@@ -112,7 +112,8 @@ struct ApplicationDTO: Content {
     let submittedAt: Date
     let receivedAt: Date?
     let dueAt: Date?
-    let firstDueAt: Date?
+    /// The promise the law makes (an apology's later date is `dueAt`).
+    let legalDueAt: Date?
     let remaining: String?
     let finishedAt: Date?
     let returnedAt: Date?
@@ -133,7 +134,7 @@ struct ApplicationDTO: Content {
         return ApplicationDTO(id: a.id!, code: a.code, procedure: procedure, channel: a.channel, status: a.status, applicantName: a.applicantName,
                               applicantPhone: a.applicantPhone, applicantEmail: a.applicantEmail, applicantAddress: a.applicantAddress,
                               wantsPost: a.wantsPost, note: a.note, submittedAt: a.submittedAt, receivedAt: a.receivedAt, dueAt: a.dueAt,
-                              firstDueAt: a.firstDueAt, remaining: a.remaining, finishedAt: a.finishedAt, returnedAt: a.returnedAt,
+                              legalDueAt: a.legalDueAt, remaining: a.remaining, finishedAt: a.finishedAt, returnedAt: a.returnedAt,
                               returnMethod: a.returnMethod, postalTracking: a.postalTracking, assigneeStaffId: a.assigneeStaffID,
                               reason: a.reason, late: a.isLate(now: now), files: files, steps: steps)
     }
@@ -232,8 +233,11 @@ enum PublicServiceAPI {
         guard let a = try await ApplicationService.byCode(code, on: req.db) else { throw AppError.notFound("") }
         var verified = false
         if let phone, !phone.isEmpty {
-            guard req.application.publicLimits.wrongPhone.allow(a.code + "/check") else { throw AppError.tooManyRequests }
+            // Only wrong numbers count, so the owner looking often is never locked out.
+            let key = a.code + "/check"
+            guard !req.application.publicLimits.wrongPhone.exceeded(key) else { throw AppError.tooManyRequests }
             verified = PhoneNumber.normalize(phone) == a.applicantPhone
+            if !verified { req.application.publicLimits.wrongPhone.note(key) }
         }
         return try await PublicStatusDTO.make(a, verified: verified, on: req.db)
     }
@@ -250,8 +254,10 @@ enum PublicServiceAPI {
         guard let a = try await ApplicationService.byCode(code, on: req.db), let p = try await ServiceProcedure.find(a.procedureID, on: req.db) else {
             throw AppError.invalid("application.code_or_phone_wrong", "")
         }
-        guard req.application.publicLimits.wrongPhone.allow(a.code + "/check") else { throw AppError.tooManyRequests }
+        let key = a.code + "/check"
+        guard !req.application.publicLimits.wrongPhone.exceeded(key) else { throw AppError.tooManyRequests }
         let form = try req.content.decode(CompleteForm.self)
+        if PhoneNumber.normalize(form.phone ?? "") != a.applicantPhone { req.application.publicLimits.wrongPhone.note(key) }
         let done = try await ApplicationService.complete(code: code, phone: form.phone, uploads: uploads(req, papers: p.papers.count), note: form.note,
                                                          app: req.application, on: req.db)
         return try await PublicStatusDTO.make(done, verified: true, on: req.db)

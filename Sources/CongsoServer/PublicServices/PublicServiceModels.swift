@@ -65,8 +65,9 @@ final class ServiceApplication: Model, @unchecked Sendable {
     @OptionalField(key: "received_at") var receivedAt: Date?
     /// The promised instant (ngày hẹn trả); moves when a suspension ends or an apology sets a new one.
     @OptionalField(key: "due_at") var dueAt: Date?
-    /// The first promise, kept for the on-time count of Decision 766.
-    @OptionalField(key: "first_due_at") var firstDueAt: Date?
+    /// The promise the law makes: set at receipt, moved only by a suspension (the time spent
+    /// waiting for the citizen), never by an apology; the on-time count of Decision 766 uses it.
+    @OptionalField(key: "legal_due_at") var legalDueAt: Date?
     @OptionalField(key: "suspended_at") var suspendedAt: Date?
     /// ProcessingTime's text: what was left when the clock stopped.
     @OptionalField(key: "remaining") var remaining: String?
@@ -166,7 +167,7 @@ struct CreatePublicServices: AsyncMigration {
             .field("submitted_at", .datetime, .required)
             .field("received_at", .datetime)
             .field("due_at", .datetime)
-            .field("first_due_at", .datetime)
+            .field("legal_due_at", .datetime)
             .field("suspended_at", .datetime)
             .field("remaining", .string)
             .field("finished_at", .datetime)

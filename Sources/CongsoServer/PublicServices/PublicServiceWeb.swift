@@ -231,9 +231,11 @@ enum PublicServiceWeb {
         guard let a = try await ApplicationService.byCode(code, on: req.db), let p = try await ServiceProcedure.find(a.procedureID, on: req.db) else {
             return try await trackPage(req, code: code, phone: phone, error: req.t("err.application.code_or_phone_wrong"))
         }
-        guard req.application.publicLimits.apply.allow(req.clientAddress), req.application.publicLimits.wrongPhone.allow(a.code + "/check") else {
+        let key = a.code + "/check"
+        guard req.application.publicLimits.apply.allow(req.clientAddress), !req.application.publicLimits.wrongPhone.exceeded(key) else {
             return try await trackPage(req, code: code, phone: phone, error: req.t("err.too_many_requests"))
         }
+        if PhoneNumber.normalize(phone) != a.applicantPhone { req.application.publicLimits.wrongPhone.note(key) }
         do {
             _ = try await ApplicationService.complete(code: code, phone: phone, uploads: PublicServiceAPI.uploads(req, papers: p.papers.count), note: f.note,
                                                       app: req.application, on: req.db)

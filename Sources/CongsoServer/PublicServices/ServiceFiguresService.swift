@@ -44,11 +44,11 @@ enum ServiceFiguresService {
             let org_path: String
             let channel: String
             let received_at: Date
-            let first_due_at: Date?
+            let legal_due_at: Date?
             let finished_at: Date?
         }
         let rows = try await db.sql.raw("""
-            SELECT org_path, channel, received_at, first_due_at, finished_at FROM service_applications
+            SELECT org_path, channel, received_at, legal_due_at, finished_at FROM service_applications
             WHERE org_path LIKE \(bind: org.path + "%") AND received_at >= \(bind: from) AND received_at < \(bind: to)
             """).all(decoding: Row.self)
         struct ProcedureRow: Decodable { let org_path: String; let online_level: String }
@@ -59,7 +59,7 @@ enum ServiceFiguresService {
         let deadline = try await WorkingDayService.deadline(on: db)
         // A late dossier counts against the first promise, even after an apology moved the date.
         func dossier(_ r: Row) -> ServiceFigures.Dossier {
-            ServiceFigures.Dossier(receivedAt: r.received_at, due: r.first_due_at, finishedAt: r.finished_at, online: r.channel == ApplicationChannel.online.rawValue,
+            ServiceFigures.Dossier(receivedAt: r.received_at, due: r.legal_due_at, finishedAt: r.finished_at, online: r.channel == ApplicationChannel.online.rawValue,
                                    workingDays: r.finished_at.map { deadline.workingDays(from: r.received_at, to: $0) })
         }
         func figures(_ prefix: String) -> ServiceFigures {

@@ -25,6 +25,14 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Whether the key has used up its window, without counting an attempt.
+    func exceeded(_ key: String, now: Date = Date()) -> Bool {
+        hits.withLock { table in (table[key] ?? []).filter { now.timeIntervalSince($0) < window }.count >= limit }
+    }
+
+    /// Counts an attempt that went wrong (for limits on failures only).
+    func note(_ key: String, now: Date = Date()) { _ = allow(key, now: now) }
+
     func reset() { hits.withLock { $0 = [:] } }
 }
 
