@@ -161,3 +161,31 @@ def test_the_desk_takes_a_dossier_in_person(browser):
     assert flash_after(browser, lambda: browser.find_element(By.ID, "intake-submit").click()) == "Đã tiếp nhận hồ sơ, đã hẹn ngày trả kết quả."
     assert browser.find_element(By.ID, "dossier-status").get_attribute("data-status") == "received"
     assert due_of(wait_text(browser, "#dossier-due")) > datetime.datetime.now() - datetime.timedelta(hours=8)
+
+
+def test_admin_adjusts_the_working_day_calendar(browser):
+    """Tết 2027 is computed (6 February); the admin records the rest of the break, and removes it."""
+    from test_rosters import confirmed_flash
+    sign_in(browser, "admin@congso.vn")
+    after_navigation(browser, lambda: browser.get(BASE + "/working-days?year=2027"))
+    table = wait_text(browser, "#working-days")
+    assert "06/02/2027" in table and "Tết Âm lịch" in table and "Giỗ Tổ Hùng Vương" in table
+    # Tết's Saturday and Sunday are given back on Wednesday 10 and Thursday 11 February.
+    assert "nghỉ bù" in next(r.text for r in browser.find_elements(By.CSS_SELECTOR, "#working-days tbody tr") if "10/02/2027" in r.text)
+    day = "2027-02-12" if browser.name_for_shots == "desktop" else "2027-02-15"
+    browser.execute_script("document.getElementById('wday').value = arguments[0]", day)
+    Select(browser.find_element(By.ID, "wkind")).select_by_value("day_off")
+    browser.find_element(By.ID, "wnote").send_keys("Thông báo nghỉ Tết năm 2027")
+    assert flash_after(browser, lambda: browser.find_element(By.ID, "working-day-save").click()) == "Đã lưu ngày điều chỉnh."
+    shown = day[8:10] + "/02/2027"
+    assert "Thông báo nghỉ Tết năm 2027" in wait_text(browser, "#working-days")
+    check_page(browser, "working-days")
+    # The same day again as a day off is refused with its reason; removing asks first.
+    browser.execute_script("document.getElementById('wday').value = '2027-02-06'")
+    browser.find_element(By.ID, "wnote").send_keys("x")
+    assert "vốn đã là ngày nghỉ" in flash_after(browser, lambda: browser.find_element(By.ID, "working-day-save").click(), ".flash.error")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#working-days tbody tr") if shown in r.text)
+    button = row.find_element(By.CSS_SELECTOR, "button")
+    browser.execute_script("arguments[0].id = 'wd-remove'", button)
+    assert confirmed_flash(browser, "wd-remove") == "Đã bỏ điều chỉnh."
+    assert "Thông báo nghỉ Tết năm 2027" not in wait_text(browser, "#working-days")

@@ -294,13 +294,7 @@ enum DocumentWeb {
     static func act(_ req: Request, flash: String, _ body: (Actor, UUID) async throws -> Void) async throws -> Response {
         let actor = try req.requireActor()
         let id = try req.idParameter()
-        do {
-            try await body(actor, id)
-            WebPage.flash(req, flash)
-        } catch let e as AppError where [.unprocessableEntity, .conflict, .forbidden, .payloadTooLarge].contains(e.status) {
-            WebPage.flashError(req, req.t("err." + e.code, detail: e.detail))
-        }
-        return req.redirect(to: "/documents/\(id)")
+        return try await FormAction.run(req, back: "/documents/\(id)", flash: flash) { try await body(actor, id) }
     }
 
     struct TransferForm: Content { var recipientOrg: String?; var recipientStaffId: String? }
