@@ -28,6 +28,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageProcedures, handleApplications, manageCalendar
     /// Hotline numbers and duty rotas; logging and answering citizens' calls and feedback.
     case manageHotlines, handleTickets
+    /// Health (issue 16): declarations are read by the person and their head (or whom the
+    /// head delegates); Home Affairs reads counts; heads decide isolation, trace contacts and
+    /// approve leaving the city; front desks keep the visitor log; outbreak places are announced.
+    case readHealth, manageHealth, readHealthCounts, approveTrips, keepVisitorLog, announceOutbreaks
 }
 
 /// The one place that says who may do what where.
@@ -36,19 +40,20 @@ public enum AccessPolicy {
         switch role {
         case .admin: Set(Permission.allCases)
         case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports,
-                         .scheduleMeetings, .readDocuments]
-        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports]
+                         .scheduleMeetings, .readDocuments, .readHealthCounts, .announceOutbreaks]
+        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports, .readHealthCounts]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
                      .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
-                     .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets]
+                     .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets,
+                     .readHealth, .manageHealth, .readHealthCounts, .approveTrips, .keepVisitorLog, .announceOutbreaks]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
                          .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .registerDocuments,
-                         .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets]
+                         .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets, .keepVisitorLog]
         case .staff: [.readOrgs, .readStaff, .requestOnSite, .handleTickets]
         case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
         case .checkpoint: [.readOrgs]
-        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications, .handleTickets]
+        case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications, .handleTickets, .keepVisitorLog]
         }
     }
 

@@ -10,10 +10,17 @@ public struct DirectiveRules: Codable, Equatable, Sendable {
     public var meetingSpacingMeters: Double?
     public var leaveCityNeedsApproval: Bool?
     public var healthDeclarationWithinHours: Int?
+    /// Health (issue 16): days under monitoring after an exposure, days of isolation, the
+    /// temperature from which a visitor is refused entry, and what a declaration must give.
+    public var monitoringDays: Int?
+    public var isolationDays: Int?
+    public var feverThreshold: Double?
+    public var declarationFields: [DeclarationField]?
 
     public init(maxOnSiteShare: Fraction? = nil, minOnDutyPerShift: Int? = nil, allowedReasons: [ExemptionReason]? = nil,
                 negativeTestRequired: Bool? = nil, testValidityHours: Int? = nil, meetingMaxInPerson: Int? = nil,
-                meetingSpacingMeters: Double? = nil, leaveCityNeedsApproval: Bool? = nil, healthDeclarationWithinHours: Int? = nil) {
+                meetingSpacingMeters: Double? = nil, leaveCityNeedsApproval: Bool? = nil, healthDeclarationWithinHours: Int? = nil,
+                monitoringDays: Int? = nil, isolationDays: Int? = nil, feverThreshold: Double? = nil, declarationFields: [DeclarationField]? = nil) {
         self.maxOnSiteShare = maxOnSiteShare
         self.minOnDutyPerShift = minOnDutyPerShift
         self.allowedReasons = allowedReasons
@@ -23,10 +30,14 @@ public struct DirectiveRules: Codable, Equatable, Sendable {
         self.meetingSpacingMeters = meetingSpacingMeters
         self.leaveCityNeedsApproval = leaveCityNeedsApproval
         self.healthDeclarationWithinHours = healthDeclarationWithinHours
+        self.monitoringDays = monitoringDays
+        self.isolationDays = isolationDays
+        self.feverThreshold = feverThreshold
+        self.declarationFields = declarationFields
     }
 
     public enum Problem: Error, Equatable, Sendable {
-        case minOnDutyInvalid, testHoursInvalid, meetingInvalid, declarationHoursInvalid, testHoursWithoutTest, reasonsEmpty
+        case minOnDutyInvalid, testHoursInvalid, meetingInvalid, declarationHoursInvalid, testHoursWithoutTest, reasonsEmpty, healthDaysInvalid, feverInvalid
         public var code: String {
             switch self {
             case .minOnDutyInvalid: "directive.min_on_duty_invalid"
@@ -35,6 +46,8 @@ public struct DirectiveRules: Codable, Equatable, Sendable {
             case .declarationHoursInvalid: "directive.declaration_hours_invalid"
             case .testHoursWithoutTest: "directive.test_hours_without_test"
             case .reasonsEmpty: "directive.reasons_empty"
+            case .healthDaysInvalid: "directive.health_days_invalid"
+            case .feverInvalid: "directive.fever_invalid"
             }
         }
     }
@@ -48,6 +61,8 @@ public struct DirectiveRules: Codable, Equatable, Sendable {
         if let s = meetingSpacingMeters, !(0...100).contains(s) { throw .meetingInvalid }
         if let h = healthDeclarationWithinHours, !(1...720).contains(h) { throw .declarationHoursInvalid }
         if let r = allowedReasons, r.isEmpty { throw .reasonsEmpty }
+        for d in [monitoringDays, isolationDays] { if let d, !(1...60).contains(d) { throw .healthDaysInvalid } }
+        if let f = feverThreshold, !(f >= 35 && f <= 42) { throw .feverInvalid }
         return self
     }
 }

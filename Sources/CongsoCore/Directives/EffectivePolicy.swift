@@ -63,6 +63,10 @@ public struct EffectivePolicy: Equatable, Sendable {
     public var meetingSpacingMeters: Sourced<Double>?
     public var leaveCityNeedsApproval: Sourced<Bool>?
     public var healthDeclarationWithinHours: Sourced<Int>?
+    public var monitoringDays: Sourced<Int>?
+    public var isolationDays: Sourced<Int>?
+    public var feverThreshold: Sourced<Double>?
+    public var declarationFields: Sourced<[DeclarationField]>?
     public var capOverride: Sourced<Int>?
     public var directiveIDs: [String] = []
 
@@ -146,5 +150,15 @@ public struct PolicyResolver: Sendable {
         p.meetingSpacingMeters = stricter(p.meetingSpacingMeters, r.meetingSpacingMeters, >)
         p.leaveCityNeedsApproval = stricter(p.leaveCityNeedsApproval, r.leaveCityNeedsApproval) { new, old in new && !old }
         p.healthDeclarationWithinHours = stricter(p.healthDeclarationWithinHours, r.healthDeclarationWithinHours, <)
+        p.monitoringDays = stricter(p.monitoringDays, r.monitoringDays, >)
+        p.isolationDays = stricter(p.isolationDays, r.isolationDays, >)
+        p.feverThreshold = stricter(p.feverThreshold, r.feverThreshold, <)
+        // Required fields add up: every directive's demands hold at once.
+        if let fields = r.declarationFields {
+            let union = Set(fields).union(p.declarationFields?.value ?? [])
+            if union.count > (p.declarationFields?.value.count ?? -1) {
+                p.declarationFields = Sourced(value: DeclarationField.allCases.filter(union.contains), source: src)
+            }
+        }
     }
 }

@@ -40,6 +40,8 @@ enum Migrations {
             CreatePublicServices(),
             CreateHotlines(),
             CreateCitizenMail(),
+            CreateHealth(),
+            AddRosterReplanNote(),
         ]
     }
 }

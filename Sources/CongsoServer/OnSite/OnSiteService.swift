@@ -96,6 +96,7 @@ enum OnSiteService {
             }
             test = TestResult(takenOn: on, kind: kind, outcome: outcome)
         }
+        try await HealthService.requireFree(staffID, on: date, db: db)
         let effective = try await PolicyService.effective(for: person.org, on: date, db: db)
         do {
             try OnSiteRules.check(reason: reason, justification: justification, test: test, date: date, shift: shift, policy: effective.policy)
@@ -136,6 +137,7 @@ enum OnSiteService {
               let shift = Shift(rawValue: request.shift.rawValue), let reason = ExemptionReason(rawValue: request.reason.rawValue) else {
             throw AppError.notFound("")
         }
+        try await HealthService.requireFree(request.staffID, on: date, db: db)
         let effective = try await PolicyService.effective(for: org, on: date, db: db)
         do {
             try OnSiteRules.check(reason: reason, justification: request.justification, test: request.test, date: date, shift: shift, policy: effective.policy)
@@ -249,5 +251,28 @@ enum OnSiteService {
         let items = try await query.sort(\.$date, .descending).sort(\.$shift).sort(\.$createdAt)
             .range(page.offset..<(page.offset + page.per)).all()
         return Paged(items: items, total: total, page: page)
+    }
+}
+
+/// Health states (issue 16) take a person off site at once: their pending and approved
+/// requests over the state's days are withdrawn and their places freed, in the transaction
+/// that starts the state.
+extension OnSiteService {
+    @discardableResult
+    static func withdraw(staffID: UUID, from: LocalDate, through last: LocalDate, reason: String, actor: Actor, on tx: any Database) async throws -> Int {
+        let live = try await OnSiteRequest.query(on: tx).filter(\.$staffID == staffID).filter(\.$status ~~ OnSiteRequest.Status.live)
+            .filter(\.$date >= from.value).filter(\.$date <= last.value).all()
+        for r in live {
+            let before = r.auditSnapshot
+            try await OnSiteSlot.query(on: tx).filter(\.$requestID == r.id!).delete()
+            r.status = .withdrawn
+            r.decidedBy = actor.label
+            r.decidedAt = Date()
+            r.decisionComment = reason
+            try await r.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "onsite.withdraw", entityType: "onsiteRequest", entityID: r.id,
+                                          orgPath: r.orgPath, summary: "\(r.date) \(r.shift.rawValue): \(reason)", before: before, after: r.auditSnapshot)
+        }
+        return live.count
     }
 }

@@ -23,6 +23,7 @@ enum PresenceService {
         let person = try await person(for: staffID, actor: actor, on: db)
         let date = LocalDate.of(now)
         let shift = shift ?? currentShift(now)
+        try await HealthService.requireFree(person.id!, on: date, db: db)
         // The unique index (person, day, shift) decides a race the read below cannot see on PostgreSQL.
         return try await DatabaseFailure.duplicate(as: { AppError.conflict("presence.already_in", "") }) {
           try await db.writeTransaction { tx in

@@ -33,7 +33,12 @@ final class Permit: Model, @unchecked Sendable {
 
     init() {}
 
-    enum Status: String, Codable, CaseIterable, Sendable { case requested, approved, revoked }
+    enum Status: String, Codable, CaseIterable, Sendable {
+        case requested, approved, revoked
+        /// Held while its holder is isolating or under monitoring: on the revocation list, and
+        /// approved again when the state ends (issue 16).
+        case suspended
+    }
 
     var content: PermitContent {
         PermitContent(id: number, name: holderName, idNumber: idNumber, org: "", purpose: purpose, from: fromAddress, to: toAddress,

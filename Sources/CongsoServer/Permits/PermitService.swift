@@ -104,6 +104,8 @@ enum PermitService {
         for p in permits {
             try actor.require(.approvePermits, on: OrgPath(p.orgPath))
             guard p.status == .requested else { throw AppError.conflict("permit.not_requested", p.number) }
+            // No permit is issued to someone isolating or under monitoring (issue 16).
+            try await HealthService.requireFree(p.staffID, on: max(LocalDate.of(Date()), LocalDate(p.validFrom) ?? LocalDate.of(Date())), db: db)
         }
         let key = try await PermitKeys.signingKey(in: dataDirectory, on: db)
         let kid = PermitKeys.kidText(key.publicKey)
@@ -140,12 +142,12 @@ enum PermitService {
     static func revoke(_ p: Permit, reason: String, actor: Actor, on db: any Database) async throws -> Permit {
         try actor.require(.approvePermits)
         guard actor.may(.approvePermits, on: OrgPath(p.orgPath)) else { throw AppError.forbidden }
-        guard p.status == .approved else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
+        guard p.status == .approved || p.status == .suspended else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
         let why = VietnameseText.normalize(reason)
         guard !why.isEmpty else { throw AppError.invalid("permit.reason_missing", "") }
         return try await db.writeTransaction { tx in
             guard let p = try await Permit.lockedForUpdate(p.id!, on: tx) else { throw AppError.notFound("") }
-            guard p.status == .approved else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
+            guard p.status == .approved || p.status == .suspended else { throw AppError.conflict("permit.not_approved", p.status.rawValue) }
             let before = p.auditSnapshot
             p.status = .revoked
             p.revokedAt = Date()
@@ -169,5 +171,45 @@ enum PermitService {
         -> Result<PermitCodec.Claims, PermitCodec.Failure> {
         let current = try await trust.current(on: db)
         return PermitCodec.verify(token.trimmingCharacters(in: .whitespacesAndNewlines), trust: current.keys, revokedIDHashes: current.revoked, at: now)
+    }
+}
+
+/// Health states hold a person's permits (issue 16): suspended on the revocation list while
+/// they are isolating or under monitoring, approved again when it ends. Called inside the
+/// transaction that starts or ends the state.
+extension PermitService {
+    @discardableResult
+    static func suspend(holder staffID: UUID, reason: String, actor: Actor, on tx: any Database) async throws -> Int {
+        let held = try await Permit.query(on: tx).filter(\.$staffID == staffID).filter(\.$status == .approved)
+            .filter(\.$validUntil >= LocalDate.of(Date()).value).all()
+        guard !held.isEmpty else { return 0 }
+        for p in held {
+            let before = p.auditSnapshot
+            p.status = .suspended
+            p.revokedAt = Date()
+            p.revokeReason = reason
+            try await p.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "permit.suspend", entityType: "permit", entityID: p.id,
+                                          orgPath: p.orgPath, summary: "\(p.number): \(reason)", before: before, after: p.auditSnapshot)
+        }
+        try await PermitTrust.changed(on: tx)
+        return held.count
+    }
+
+    @discardableResult
+    static func reinstate(holder staffID: UUID, actor: Actor, on tx: any Database) async throws -> Int {
+        let held = try await Permit.query(on: tx).filter(\.$staffID == staffID).filter(\.$status == .suspended).all()
+        guard !held.isEmpty else { return 0 }
+        for p in held {
+            let before = p.auditSnapshot
+            p.status = .approved
+            p.revokedAt = nil
+            p.revokeReason = ""
+            try await p.save(on: tx)
+            try await AuditService.record(on: tx, actor: actor, action: "permit.reinstate", entityType: "permit", entityID: p.id,
+                                          orgPath: p.orgPath, summary: p.number, before: before, after: p.auditSnapshot)
+        }
+        try await PermitTrust.changed(on: tx)
+        return held.count
     }
 }

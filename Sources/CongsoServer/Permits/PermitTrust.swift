@@ -26,7 +26,7 @@ actor PermitTrust {
         if let snapshot, snapshot.version == version { return snapshot }
         // Read after the version: what is loaded is at least as new as the number kept with it.
         let keys = JWKS.trust(try await PermitKeys.trustList(on: db))
-        let revoked = Set(try await Permit.query(on: db).filter(\.$status == .revoked).all(\.$number).map(PermitCodec.idHash))
+        let revoked = Set(try await Permit.query(on: db).filter(\.$status ~~ [.revoked, .suspended]).all(\.$number).map(PermitCodec.idHash))
         let fresh = Snapshot(version: version, keys: keys, revoked: revoked)
         snapshot = fresh
         reloads += 1

@@ -23,6 +23,9 @@ final class Roster: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "published_at") var publishedAt: Date?
     @OptionalField(key: "published_by") var publishedBy: String?
+    /// Why the published roster must be planned again (someone on it went into isolation or
+    /// under monitoring); cleared by replanning.
+    @OptionalField(key: "replan_note") var replanNote: String?
 
     init() {}
 
@@ -155,5 +158,17 @@ struct CreateRosters: AsyncMigration {
         for s in [CalendarFeed.schema, RosterPublishedCell.schema, RosterCell.schema, Roster.schema] {
             try await database.schema(s).delete()
         }
+    }
+}
+
+/// Rosters a health state touched wait for replanning (issue 16).
+struct AddRosterReplanNote: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard try await !SQLSchema.hasColumn("replan_note", in: Roster.schema, on: database) else { return }
+        try await database.schema(Roster.schema).field("replan_note", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Roster.schema).deleteField("replan_note").update()
     }
 }

@@ -74,7 +74,13 @@ enum RosterService {
             .filter(\.$date >= start.value).filter(\.$date <= end.value).all()
         var must: [UUID: [RosterInput.When]] = [:]
         for r in approved { must[r.staffID, default: []].append(.init(date: r.date, shift: r.shift.rawValue)) }
-        let absent = try await AbsenceService.unavailable(staff: present.compactMap(\.id), start: start, end: end, on: db)
+        var absent = try await AbsenceService.unavailable(staff: present.compactMap(\.id), start: start, end: end, on: db)
+        // Isolation and monitoring keep people off site on their days (issue 16).
+        for (id, days) in try await HealthService.restrictedDays(staff: present.compactMap(\.id), start: start, end: end, on: db) {
+            absent[id, default: []] += days
+            let off = Set(days.map(\.date))
+            must[id] = must[id]?.filter { !off.contains($0.date) }
+        }
         let staff = present.map { p in
             let skills = p.skills.split(separator: ";").map { VietnameseText.fold(String($0)) }
             return RosterInput.Staff(id: p.id!.uuidString, unit: p.$org.id.uuidString, skills: skills.isEmpty ? nil : skills,
@@ -236,6 +242,7 @@ enum RosterService {
             }
             throw AppError.invalid("roster.other_unit", "")
         }
+        try await HealthService.requireFree(inID, on: date, db: db)
         guard !all.contains(where: { $0.staffID == inID && $0.date == date.value && $0.shift == shift }) else {
             throw AppError.invalid("roster.already_on_site", "")
         }
@@ -320,6 +327,10 @@ enum RosterService {
         let report = try check(roster, cells: draft)
         if let first = report.violations.first {
             throw AppError.conflict("roster.rule." + first.code.rawValue, "\(report.violations.count): " + (try await describe(first, on: db)))
+        }
+        // Nobody goes on site on a day they are isolating or under monitoring: replan first.
+        if let c = try await healthConflicts(roster, on: db).first(where: { !$0.published }) {
+            throw AppError.conflict("roster.health_conflict", "\(c.name) \(LocalDate(c.date)!.vietnamese)")
         }
         guard roster.dirty || roster.status != .published else { throw AppError.conflict("roster.nothing_new", "") }
         let changed = Set(try await changes(roster, draft: draft, on: db).map(\.staffID))

@@ -44,10 +44,13 @@ enum Scheduler {
         var overdueTasks = 0
         var checkInsDue = 0
         var ticketsEscalated = 0
+        var healthEnded = 0
+        var tripsFlagged = 0
         var notified = 0
         var description: String {
             "windows opened \(windowsOpened), closing \(windowsClosing), requests closing \(requestsClosing), "
-                + "overdue tasks \(overdueTasks), check-ins due \(checkInsDue), tickets escalated \(ticketsEscalated), notifications \(notified)"
+                + "overdue tasks \(overdueTasks), check-ins due \(checkInsDue), tickets escalated \(ticketsEscalated), "
+                + "health states ended \(healthEnded), trips flagged \(tripsFlagged), notifications \(notified)"
         }
     }
 
@@ -74,6 +77,8 @@ enum Scheduler {
         try await TaskReminders.run(at: now, on: db, into: &r)
         try await CheckInReminders.run(at: now, on: db, into: &r)
         try await TicketEscalation.run(at: now, on: db, into: &r)
+        try await HealthExpiry.run(at: now, on: db, into: &r)
+        try await TripReminders.run(at: now, on: db, into: &r)
         return r
     }
 

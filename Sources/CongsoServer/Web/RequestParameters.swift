@@ -57,6 +57,13 @@ enum DayParameter {
         guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
         return d
     }
+
+    /// Empty is nil; anything else must be a day.
+    static func optional(_ raw: String?) throws -> LocalDate? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let d = LocalDate(raw) else { throw AppError.invalid("date_invalid", raw) }
+        return d
+    }
 }
 
 /// An optional whole number from a form: empty is nil, anything else must be a number
