@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     PublicServiceAPI.register(api)
     WorkingDayAPI.register(api)
     HotlineAPI.register(api)
+    HealthAPI.register(api)
 
     // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
     MailUnsubscribe.register(app)
@@ -75,5 +76,8 @@ func routes(_ app: Application) throws {
     WorkingDayWeb.register(web)
     HotlineWeb.register(web)
     DutyWeb.register(web)
+    HealthWeb.register(web)
+    HealthUnitWeb.register(web)
+    HealthDeskWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

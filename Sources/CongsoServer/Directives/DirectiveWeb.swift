@@ -115,6 +115,10 @@ enum DirectiveWeb {
         add("policy_meeting_spacing", r.meetingSpacingMeters.map { String(format: "%.0f m", $0) })
         add("policy_leave_city", r.leaveCityNeedsApproval.map { req.t($0 ? "yes" : "no") })
         add("policy_declaration", r.healthDeclarationWithinHours.map { "\($0) h" })
+        add("policy_monitoring_days", r.monitoringDays.map(String.init))
+        add("policy_isolation_days", r.isolationDays.map(String.init))
+        add("policy_fever", r.feverThreshold.map { String(format: "%.1f °C", $0) })
+        add("policy_declaration_fields", r.declarationFields.map { $0.map { req.t("health_field." + $0.rawValue) }.joined(separator: "; ") })
         return out
     }
 
@@ -152,12 +156,17 @@ enum DirectiveWeb {
         var spacing: String?
         var leaveCity: String?
         var declarationHours: String?
+        var monitoringDays: String?
+        var isolationDays: String?
+        var feverThreshold: String?
+        var declarationFields: [String]?
     }
     struct FormData: Encodable {
         let mode: String
         let id: String?
         let values: FormValues
         let reasons: [FormOption]
+        let fields: [FormOption]
         let error: String?
     }
 
@@ -168,7 +177,9 @@ enum DirectiveWeb {
                           reasons: r.allowedReasons?.map(\.rawValue), testRequired: r.negativeTestRequired == true ? "true" : nil,
                           testHours: r.testValidityHours.map(String.init), meetingMax: r.meetingMaxInPerson.map(String.init),
                           spacing: r.meetingSpacingMeters.map { String(format: "%g", $0) }, leaveCity: r.leaveCityNeedsApproval == true ? "true" : nil,
-                          declarationHours: r.healthDeclarationWithinHours.map(String.init))
+                          declarationHours: r.healthDeclarationWithinHours.map(String.init),
+                          monitoringDays: r.monitoringDays.map(String.init), isolationDays: r.isolationDays.map(String.init),
+                          feverThreshold: r.feverThreshold.map { String(format: "%g", $0) }, declarationFields: r.declarationFields?.map(\.rawValue))
     }
 
     /// Empty fields mean "this directive says nothing about it".
@@ -195,14 +206,25 @@ enum DirectiveWeb {
         }
         r.leaveCityNeedsApproval = f.leaveCity == "true" ? true : nil
         r.healthDeclarationWithinHours = try int(f.declarationHours, "directive.declaration_hours_invalid")
+        r.monitoringDays = try int(f.monitoringDays, "directive.health_days_invalid")
+        r.isolationDays = try int(f.isolationDays, "directive.health_days_invalid")
+        if let s = f.feverThreshold?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            guard let v = Double(s.replacingOccurrences(of: ",", with: ".")) else { throw AppError.invalid("directive.fever_invalid", s) }
+            r.feverThreshold = v
+        }
+        let fields = (f.declarationFields ?? []).compactMap(DeclarationField.init(rawValue:))
+        r.declarationFields = fields.isEmpty ? nil : fields
         return r
     }
 
     static func form(_ req: Request, mode: String, id: String?, values: FormValues, error: String?) async throws -> Response {
         let chosen = Set(values.reasons ?? [])
         let reasons = ExemptionReason.allCases.map { FormOption(value: $0.rawValue, label: req.t("reason." + $0.rawValue), selected: chosen.contains($0.rawValue)) }
+        let wanted = Set(values.declarationFields ?? [])
+        let fields = DeclarationField.allCases.filter { !HealthRules.alwaysAsked.contains($0) }
+            .map { FormOption(value: $0.rawValue, label: req.t("health_field." + $0.rawValue), selected: wanted.contains($0.rawValue)) }
         let page = try await WebPage.render(req, "directives/form", title: req.t(mode == "new" ? "directives_new" : "directives_edit"),
-                                            nav: "directives", data: FormData(mode: mode, id: id, values: values, reasons: reasons, error: error))
+                                            nav: "directives", data: FormData(mode: mode, id: id, values: values, reasons: reasons, fields: fields, error: error))
         if error != nil { page.status = .unprocessableEntity }
         return page
     }

@@ -94,6 +94,10 @@ struct PolicyDTO: Content {
     let meetingSpacingMeters: SourcedDTO<Double>?
     let leaveCityNeedsApproval: SourcedDTO<Bool>?
     let healthDeclarationWithinHours: SourcedDTO<Int>?
+    let monitoringDays: SourcedDTO<Int>?
+    let isolationDays: SourcedDTO<Int>?
+    let feverThreshold: SourcedDTO<Double>?
+    let declarationFields: SourcedDTO<[String]>?
     let summary: String
 }
 
@@ -147,6 +151,10 @@ enum PolicyPresenter {
             meetingSpacingMeters: sourced(p.meetingSpacingMeters, e) { $0 },
             leaveCityNeedsApproval: sourced(p.leaveCityNeedsApproval, e) { $0 },
             healthDeclarationWithinHours: sourced(p.healthDeclarationWithinHours, e) { $0 },
+            monitoringDays: sourced(p.monitoringDays, e) { $0 },
+            isolationDays: sourced(p.isolationDays, e) { $0 },
+            feverThreshold: sourced(p.feverThreshold, e) { $0 },
+            declarationFields: sourced(p.declarationFields, e) { $0.map(\.rawValue) },
             summary: summary(e, req))
     }
 
@@ -174,6 +182,10 @@ enum PolicyPresenter {
         add("policy_meeting_spacing", p.meetingSpacingMeters) { String(format: "%.0f m", $0) }
         add("policy_leave_city", p.leaveCityNeedsApproval) { req.t($0 ? "yes" : "no") }
         add("policy_declaration", p.healthDeclarationWithinHours) { "\($0) h" }
+        add("policy_monitoring_days", p.monitoringDays) { String($0) }
+        add("policy_isolation_days", p.isolationDays) { String($0) }
+        add("policy_fever", p.feverThreshold) { String(format: "%.1f °C", $0) }
+        add("policy_declaration_fields", p.declarationFields) { $0.map { req.t("health_field." + $0.rawValue) }.joined(separator: "; ") }
         return out
     }
 }

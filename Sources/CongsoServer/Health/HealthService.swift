@@ -84,7 +84,10 @@ enum HealthService {
     /// replaces the one in force. Returns nil when nothing changed.
     @discardableResult
     static func start(_ s: Start, actor: Actor, on tx: any Database) async throws -> HealthState? {
-        guard let person = try await StaffMember.query(on: tx).filter(\.$id == s.staffID).with(\.$org).first() else {
+        // The person's row is locked first: two states starting at once for one person queue
+        // here, and the second sees the first (one state in force, never two).
+        guard try await StaffMember.lockedForUpdate(s.staffID, on: tx) != nil,
+              let person = try await StaffMember.query(on: tx).filter(\.$id == s.staffID).with(\.$org).first() else {
             throw AppError.notFound(s.staffID.uuidString)
         }
         let kind = s.basis.kind

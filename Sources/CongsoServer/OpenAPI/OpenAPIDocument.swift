@@ -205,7 +205,7 @@ enum OpenAPIDocument {
             ],
         ]
         let person = object(["id": uuid, "fullName": str(), "position": str(), "phone": str(), "email": str()])
-        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }
+        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }.merging(healthPaths()) { a, _ in a }
         let coreSchemas: JSON = [
             "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
             "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
@@ -233,7 +233,9 @@ enum OpenAPIDocument {
                              "allowedReasons": ["type": "array", "items": str(["enum": ExemptionReason.allCases.map(\.rawValue)])],
                              "negativeTestRequired": ["type": "boolean"], "testValidityHours": ["type": "integer"],
                              "meetingMaxInPerson": ["type": "integer"], "meetingSpacingMeters": ["type": "number"],
-                             "leaveCityNeedsApproval": ["type": "boolean"], "healthDeclarationWithinHours": ["type": "integer"]]),
+                             "leaveCityNeedsApproval": ["type": "boolean"], "healthDeclarationWithinHours": ["type": "integer"],
+                             "monitoringDays": ["type": "integer"], "isolationDays": ["type": "integer"], "feverThreshold": ["type": "number"],
+                             "declarationFields": ["type": "array", "items": str(["enum": DeclarationField.allCases.map(\.rawValue)])]]),
             "Directive": object(["id": uuid, "number": str(), "issuer": str(), "title": str(), "scopeOrgId": uuid, "effectiveFrom": str(["format": "date"]),
                                  "effectiveTo": nullable(str(["format": "date"])), "rules": ref("Rules"), "version": ["type": "integer"],
                                  "updatedAt": nullable(str(["format": "date-time"]))], required: ["id", "number", "rules", "version"]),
@@ -246,7 +248,10 @@ enum OpenAPIDocument {
                               "allowedReasons": nullable(sourced(["type": "array", "items": str()])), "negativeTestRequired": nullable(sourced(["type": "boolean"])),
                               "testValidityHours": nullable(sourced(["type": "integer"])), "meetingMaxInPerson": nullable(sourced(["type": "integer"])),
                               "meetingSpacingMeters": nullable(sourced(["type": "number"])), "leaveCityNeedsApproval": nullable(sourced(["type": "boolean"])),
-                              "healthDeclarationWithinHours": nullable(sourced(["type": "integer"])), "summary": str()],
+                              "healthDeclarationWithinHours": nullable(sourced(["type": "integer"])), "summary": str(),
+                              "monitoringDays": nullable(sourced(["type": "integer"])), "isolationDays": nullable(sourced(["type": "integer"])),
+                              "feverThreshold": nullable(sourced(["type": "number"])),
+                              "declarationFields": nullable(sourced(["type": "array", "items": str()]))],
                              required: ["org", "date", "staffCount", "cap", "minOnDuty", "summary"]),
             "OnSiteRequest": object(["id": uuid, "staffId": uuid, "staffName": nullable(str()), "orgId": uuid, "date": str(), "shift": str(["enum": ["morning", "afternoon"]]),
                                      "reason": str(), "justification": str(), "test": nullable(object(["takenOn": str(), "kind": str(), "outcome": str()])),
@@ -324,7 +329,7 @@ enum OpenAPIDocument {
                                   "before": nullable(["type": "object", "additionalProperties": str()]),
                                   "after": nullable(["type": "object", "additionalProperties": str()])]),
         ]
-        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }.merging(publicServiceSchemas()) { a, _ in a }
+        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }.merging(publicServiceSchemas()) { a, _ in a }.merging(healthSchemas()) { a, _ in a }
         return [
             "openapi": "3.1.0",
             "info": ["title": "Congso API", "version": "1.0.0",

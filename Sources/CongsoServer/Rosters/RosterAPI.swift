@@ -44,6 +44,8 @@ enum RosterAPI {
         r.post(use: create)
         r.get(":id", use: show)
         r.post(":id", "publish", use: publish)
+        r.post(":id", "replan", use: replan)
+        r.get(":id", "conflicts", use: conflicts)
         r.post(":id", "swap", use: swap)
         api.get("me", "schedule", use: schedule)
     }
@@ -107,5 +109,18 @@ enum RosterAPI {
         let from = try DayParameter.parse(req.query[String.self, at: "from"])
         let items = try await CalendarService.entries(staffID: staffID, from: from, on: req.db)
         return ScheduleDTO(items: items.map { .init(date: $0.date, shift: $0.shift.rawValue, unitId: $0.unitID, source: $0.source) })
+    }
+
+    @Sendable static func replan(req: Request) async throws -> RosterDTO {
+        let actor = try req.requireActor()
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
+        let fresh = try await RosterService.replan(roster, actor: actor, on: req.db)
+        return RosterDTO(fresh, cells: try await RosterService.cells(fresh, on: req.db))
+    }
+
+    /// Who is on the roster on a day they are isolating or under monitoring.
+    @Sendable static func conflicts(req: Request) async throws -> [RosterService.HealthConflict] {
+        let actor = try req.requireActor()
+        return try await RosterService.healthConflicts(try await RosterService.find(try req.idParameter(), actor: actor, on: req.db), on: req.db)
     }
 }

@@ -12,6 +12,7 @@ enum RosterWeb {
         web.get("rosters", ":id", "shift", use: shift)
         web.post("rosters", ":id", "swap", use: swap)
         web.post("rosters", ":id", "publish", use: publish)
+        web.post("rosters", ":id", "replan", use: replan)
         ScheduleWeb.register(web)
     }
 
@@ -142,7 +143,11 @@ enum RosterWeb {
         let publishConfirm: String
         let changes: [ChangeRow]
         let hasChanges: Bool
+        let conflicts: [ConflictRow]
+        let hasConflicts: Bool
+        let replanNote: String?
     }
+    struct ConflictRow: Encodable { let name: String; let when: String; let state: String; let published: Bool }
 
     /// What republishing would change, person by person, in the reader's words.
     static func changeRows(_ roster: Roster, cells: [RosterCell], _ req: Request) async throws -> [ChangeRow] {
@@ -231,6 +236,10 @@ enum RosterWeb {
         }
         let orgName = try await OrgService.names([roster.orgID], withParent: true, on: req.db)[roster.orgID] ?? ""
         let changes = try await changeRows(roster, cells: cells, req)
+        let conflicts = try await RosterService.healthConflicts(roster, on: req.db).map {
+            ConflictRow(name: $0.name, when: "\(LocalDate($0.date)!.vietnamese) · \(req.t("shift." + $0.shift.rawValue))",
+                        state: req.t("health_state." + $0.kind.rawValue) + " → " + (LocalDate($0.lastDay)?.vietnamese ?? $0.lastDay), published: $0.published)
+        }
         let data = ShowData(id: roster.id!.uuidString, org: orgName, period: period(roster), status: roster.status.rawValue,
                             statusLabel: req.t("roster_status." + roster.status.rawValue), version: roster.version, dirty: roster.dirty && roster.version > 0,
                             published: roster.status == .published,
@@ -239,7 +248,8 @@ enum RosterWeb {
                             demand: demand, days: days, columns: columns, rows: rows, hasRows: !rows.isEmpty,
                             problems: problems, hasProblems: !problems.isEmpty, violations: check.violations.count,
                             publishConfirm: req.t(roster.version == 0 ? "rosters_publish_confirm" : "rosters_republish_confirm"),
-                            changes: changes, hasChanges: !changes.isEmpty)
+                            changes: changes, hasChanges: !changes.isEmpty, conflicts: conflicts, hasConflicts: !conflicts.isEmpty,
+                            replanNote: roster.replanNote.flatMap { $0.isEmpty ? nil : $0 })
         return try await WebPage.render(req, "rosters/show", title: req.t("rosters_show_title"), nav: "rosters", data: data)
     }
 
@@ -338,5 +348,14 @@ enum RosterWeb {
             WebPage.flashError(req, req.t("err." + e.code, detail: e.detail))
         }
         return req.redirect(to: "/rosters/\(roster.id!)")
+    }
+
+    /// Solve again with today's isolation and monitoring taken into account; the new draft waits to be published.
+    @Sendable static func replan(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let roster = try await RosterService.find(try req.idParameter(), actor: actor, on: req.db)
+        return try await FormAction.run(req, back: "/rosters/\(roster.id!)", flash: "flash.roster_replanned") {
+            _ = try await RosterService.replan(roster, actor: actor, on: req.db)
+        }
     }
 }

@@ -31,6 +31,11 @@ struct PageContext<T: Encodable>: Encodable {
         let canTickets: Bool
         let canDuty: Bool
         let canAbsences: Bool
+        /// Health (issue 16): my declarations and trips; a unit's states; counts only; the visitor log.
+        let hasHealth: Bool
+        let canHealthUnit: Bool
+        let canHealthCounts: Bool
+        let canVisitors: Bool
         let showWork: Bool
         let showPresence: Bool
         let homeOrg: String?
@@ -62,7 +67,9 @@ enum WebPage {
             let presence = (onSite: a.has(.requestOnSite) || a.has(.approveOnSite), register: a.has(.readPresence) || a.staffID != nil,
                             permits: a.has(.requestPermits) || a.has(.approvePermits),
                             exceptions: a.has(.fileExceptions) || a.has(.reviewExceptions) || a.has(.decideExceptions),
-                            rosters: a.has(.planRosters), schedule: a.staffID != nil, absences: a.staffID != nil || a.has(.planRosters))
+                            rosters: a.has(.planRosters), schedule: a.staffID != nil, absences: a.staffID != nil || a.has(.planRosters),
+                            health: a.staffID != nil, healthUnit: a.has(.readHealth), healthCounts: a.has(.readHealthCounts) && !a.has(.readHealth),
+                            visitors: a.has(.keepVisitorLog))
             return PageContext<T>.Me(name: a.displayName, email: a.label, role: a.role.rawValue,
                               roleLabel: req.t("role." + a.role.rawValue), isAdmin: a.role == .admin,
                               canAudit: a.has(.readAudit), canUsers: a.has(.readUsers), canStaff: a.has(.readStaff),
@@ -71,9 +78,11 @@ enum WebPage {
                               canRosters: presence.rosters, hasSchedule: presence.schedule,
                               canTasks: work.tasks, canReports: work.reports, canCheckins: work.checkins,
                               canRatings: work.ratings, canPlans: work.plans, canMeetings: work.meetings, canDocuments: work.documents, canDesk: work.desk, canTickets: work.tickets, canDuty: work.duty, canAbsences: presence.absences,
+                              hasHealth: presence.health, canHealthUnit: presence.healthUnit, canHealthCounts: presence.healthCounts, canVisitors: presence.visitors,
                               showWork: work.tasks || work.reports || work.checkins || work.ratings || work.plans || work.meetings || work.documents || work.desk || work.tickets || work.duty,
                               showPresence: presence.onSite || presence.register || presence.permits || presence.exceptions
-                                  || presence.rosters || presence.schedule || presence.absences,
+                                  || presence.rosters || presence.schedule || presence.absences || presence.health || presence.healthUnit
+                                  || presence.healthCounts || presence.visitors,
                               homeOrg: a.orgID?.uuidString)
         }
         let flash = req.session.data["flash"]
@@ -98,7 +107,7 @@ enum WebPage {
     static func group(of nav: String) -> String {
         switch nav {
         case "tasks", "reports", "plans", "meetings", "documents", "desk", "tickets", "duty", "checkins", "ratings": "work"
-        case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions": "presence"
+        case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions", "health", "health-unit": "presence"
         case "orgs", "staff", "users", "directives", "policy", "working_days", "audit", "account": "organization"
         default: ""
         }
@@ -112,6 +121,11 @@ enum WebPage {
     /// A short message shown once on the next page (after a redirect).
     static func flash(_ req: Request, _ key: String) {
         req.session.data["flash"] = req.t(key)
+    }
+
+    /// The same, with the message's figure or name filled in.
+    static func flash(_ req: Request, _ key: String, detail: String) {
+        req.session.data["flash"] = req.t(key, detail: detail)
     }
 }
 
