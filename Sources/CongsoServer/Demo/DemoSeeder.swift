@@ -80,6 +80,8 @@ enum DemoSeeder {
             log("  dịch vụ công mẫu / demo public services")
             try await DemoHotlines.seed(on: tx)
             log("  đường dây nóng và lịch trực 24/7 / demo hotlines and 24/7 duty")
+            try await DemoHealth.seed(on: tx)
+            log("  sổ ra vào, khai báo y tế, cách ly và khách / demo presence, health, isolation and visitors")
             try await AuditService.record(on: tx, actor: actor, action: "demo.seed", entityType: "system", entityID: nil,
                                           orgPath: orgs[0].path, summary: "demo data: \(orgs.count) orgs, \(people.count) staff, \(users.count) users")
             return Result(orgs: orgs.count, staff: people.count, users: users.map { (email: $0.0, role: $0.1, org: $0.2, note: $0.3) })

@@ -72,6 +72,10 @@ enum DeclarationService {
         let trip = try await CityTrip.query(on: db).filter(\.$staffID == staffID).filter(\.$status == .returned)
             .filter(\.$declarationID == nil).sort(\.$returnedAt, .descending).first()
         return try await db.writeTransaction { tx in
+            // The person's row first: inserting the declaration takes a key-share lock on it, and
+            // two declarations each holding one while asking for the update lock that starting a
+            // state takes would deadlock on PostgreSQL.
+            _ = try await StaffMember.lockedForUpdate(staffID, on: tx)
             let row = make(d, orgID: person.org.id!, orgPath: person.org.path, by: actor.label, at: now)
             row.staffID = staffID
             row.tripID = trip?.id

@@ -20,7 +20,7 @@ enum HealthUnitWeb {
         web.post("health", "delegates", ":id", "delete", use: undelegate)
     }
 
-    struct StateRow: Encodable { let id: String; let name: String; let kind: String; let kindKey: String; let basis: String; let until: String; let detail: String }
+    struct StateRow: Encodable { let id: String; let name: String; let kind: String; let kindKey: String; let basis: String; let until: String; let detail: String? }
     struct TripRow: Encodable { let id: String; let name: String; let row: HealthWeb.TripRow; let waiting: Bool }
     struct DeclRow: Encodable { let id: String; let name: String; let at: String; let summary: String; let outcome: String? }
     struct DelegateRow: Encodable { let id: String; let email: String; let org: String }
@@ -59,7 +59,7 @@ enum HealthUnitWeb {
         let nameOf = Dictionary(uniqueKeysWithValues: names.map { ($0.id!, $0.fullName) })
         let states = active.map {
             StateRow(id: $0.id!.uuidString, name: nameOf[$0.staffID] ?? "", kind: req.t("health_state." + $0.kind.rawValue), kindKey: $0.kind.rawValue,
-                     basis: req.t("health_basis." + $0.basis.rawValue), until: LocalDate($0.lastDay)?.vietnamese ?? $0.lastDay, detail: $0.detail)
+                     basis: req.t("health_basis." + $0.basis.rawValue), until: LocalDate($0.lastDay)?.vietnamese ?? $0.lastDay, detail: $0.detail.isEmpty ? nil : $0.detail)
         }
         let canDecideTrips = actor.may(.approveTrips, on: org.orgPath)
         var trips: [TripRow] = []
