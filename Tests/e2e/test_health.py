@@ -16,7 +16,7 @@ from test_onsite import api, token
 from test_permits import cli_verify, urllib_get
 from test_web import BASE, after_navigation, check_page, flash_after, sign_in, browser  # noqa: F401  (fixture)
 
-UNIT = "Q08-P2"
+UNIT = "Q08-P5"   # Phòng Y tế quận Hoàng Mai: the demo's health data; other tests keep to Q08-P2
 
 
 def test_symptoms_refuse_on_site(browser):
@@ -45,11 +45,20 @@ def test_symptoms_refuse_on_site(browser):
 
     # The head sees the isolation on the unit's page; the API refuses the same request.
     head = token("head.hoangmai@congso.vn")
-    status, states = api("GET", f"/api/v1/health/states?org={UNIT}", head)
+    status, states = api("GET", "/api/v1/health/states?org=Q08-P2", head)
     assert status == 200 and any(s["kind"] == "isolating" for s in states), states
     me = token("staff.hoangmai@congso.vn")
     status, body = api("POST", "/api/v1/onsite-requests", me, {"date": day, "shift": "afternoon", "reason": "officeDuty"})
     assert status == 409 and body["error"]["code"] == "health.restricted.isolating", body
+
+    # A negative test later, the head ends it: the person may come again (and the other
+    # browser tests find the office as the demo left it).
+    mine = next(s for s in states if s["kind"] == "isolating")
+    status, ended = api("POST", f"/api/v1/health/states/{mine['id']}/end", head)
+    assert status == 200 and ended["endReason"] == "headDecision", ended
+    status, body = api("POST", "/api/v1/onsite-requests", me, {"date": day, "shift": "afternoon", "reason": "officeDuty"})
+    assert status == 201, body
+    status, _ = api("POST", f"/api/v1/onsite-requests/{body['id']}/reject", head, {"comment": "Không cần thiết"})
 
 
 def pick_case(head, taken, shift):

@@ -2,7 +2,7 @@ import CongsoCore
 import Fluent
 import Vapor
 
-/// Health for the demo, in Hoàng Mai's home affairs office (Q08-P2): a week of the presence
+/// Health for the demo, in Hoàng Mai's health office (Q08-P5): a week of the presence
 /// register (so contact tracing has something to find), an announced outbreak place that
 /// puts one declared visit under monitoring, one person isolating by the head's decision,
 /// trips out of the city (one waiting, one back without its declaration), and the front
@@ -11,7 +11,7 @@ enum DemoHealth {
     static func seed(on db: any Database, now: Date = Date()) async throws {
         guard let headUser = try await User.query(on: db).filter(\.$email == "head.hoangmai@congso.vn").first(),
               let steeringUser = try await User.query(on: db).filter(\.$email == "bcd@congso.vn").first(),
-              let office = try await Organization.query(on: db).filter(\.$code == "Q08-P2").first() else { return }
+              let office = try await Organization.query(on: db).filter(\.$code == "Q08-P5").first() else { return }
         let head = try await Actor.load(user: headUser, via: "demo", on: db)
         let steering = try await Actor.load(user: steeringUser, via: "demo", on: db)
         let reserved = Set(try await User.query(on: db).all().compactMap(\.staffID))
@@ -88,7 +88,7 @@ enum DemoHealth {
 
         // Today's visitors at the office's door.
         for (name, phone, temp) in [("Phạm Văn Hùng", "0904 111 333", 36.5), ("Đỗ Thị Lan", "0904 222 444", 38.2), ("Bùi Minh Tuấn", "0904 555 666", 36.8)] {
-            _ = try await VisitorService.record(.init(org: "Q08-P2", name: name, phone: phone, hostStaffId: others[4].id, temperature: temp,
+            _ = try await VisitorService.record(.init(org: "Q08-P5", name: name, phone: phone, hostStaffId: others[4].id, temperature: temp,
                                                       noSymptoms: true, contactWithCase: false), actor: head, on: db, now: now.addingTimeInterval(-3600))
         }
     }

@@ -62,7 +62,11 @@ enum DutyRotaService {
         guard !people.isEmpty else { throw AppError.invalid("duty.no_staff", org.name) }
         let end = start.adding(days: days - 1)
         // Half-day absences take the whole day off duty: the duty shifts do not line up with them.
-        let absent = try await AbsenceService.unavailable(staff: people.compactMap(\.id), start: start, end: end, on: db)
+        var absent = try await AbsenceService.unavailable(staff: people.compactMap(\.id), start: start, end: end, on: db)
+        // Isolation and monitoring keep people off duty on their days (issue 16).
+        for (id, days) in try await HealthService.restrictedDays(staff: people.compactMap(\.id), start: start, end: end, on: db) {
+            absent[id, default: []] += days
+        }
         let calendar = try await WorkingDayService.calendar(on: db)
         var holidays: [String] = []
         var d = start
