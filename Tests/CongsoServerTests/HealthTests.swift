@@ -83,6 +83,11 @@ import VaporTesting
                 .content.decode([RosterService.HealthConflict].self)
             #expect(conflicts.contains { $0.staffId == f.hkPerson.id! && $0.kind == .isolating })
             #expect(try await Roster.find(roster.id, on: app.db)?.replanNote?.contains(f.hkPerson.fullName) == true)
+            // A hand edit that brings nothing new cannot republish the isolated person either.
+            let stale = try #require(try await Roster.find(roster.id, on: app.db))
+            stale.dirty = true
+            try await stale.save(on: app.db)
+            #expect(code(try await app.send(.POST, "/api/v1/rosters/\(roster.id)/publish", headers: app.bearer(head))) == "roster.health_conflict")
             let replanned = try await app.send(.POST, "/api/v1/rosters/\(roster.id)/replan", headers: app.bearer(head))
             #expect(replanned.status == .ok, "\(replanned.body.string)")
             #expect(try replanned.content.decode(RosterDTO.self).cells?.contains { $0.staffId == f.hkPerson.id! } == false)
@@ -365,6 +370,46 @@ import VaporTesting
             let active = try await HealthState.query(on: app.db).filter(\.$endedOn == nil).count()
             #expect(active == 1)
             #expect(try await HealthDeclaration.query(on: app.db).count() == 12)
+        }
+    }
+
+    /// The pages as a browser uses them: a declaration posted as a form, the unit's page and
+    /// the CSV carry only what each reader may see, and a bad form is answered on the page.
+    @Test func pagesAndTheCSVKeepToWhatTheReaderMaySee() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
+            try await f.link(app, "lead.hk@t.vn", to: f.hkPerson2)
+            var me = try await WebSession.signIn(app, "staff.hk@t.vn")
+            #expect(try await me.get("/health").status == .ok)
+            var res = try await me.post("/health/declarations", ["noSymptoms": "true", "contact": "no", "temperature": "36,6"])
+            #expect(res.status == .seeOther)
+            var lead = try await WebSession.signIn(app, "lead.hk@t.vn")
+            res = try await lead.post("/health/declarations", ["symptoms[]": "cough", "contact": "no"])
+            #expect(res.status == .seeOther)
+            #expect(try await HealthState.query(on: app.db).filter(\.$staffID == f.hkPerson2.id!).count() == 1)
+            // A contradiction is refused on the page and nothing is kept.
+            res = try await me.post("/health/declarations", ["symptoms[]": "cough", "noSymptoms": "true", "contact": "no"])
+            #expect(res.status == .seeOther)
+            let page = try await me.get("/health").body.string
+            #expect(page.contains("Không có triệu chứng”") || page.contains("flash error"))
+            #expect(try await HealthDeclaration.query(on: app.db).count() == 2)
+            // The CSV: the staff member gets their own row; the head both; the lead (no health rights) only their own.
+            let own = try await me.get("/health/declarations.csv").body.string
+            #expect(own.contains(f.hkPerson.fullName) && !own.contains(f.hkPerson2.fullName))
+            let head = try await WebSession.signIn(app, "head.hk@t.vn")
+            let all = try await head.get("/health/declarations.csv").body.string
+            #expect(all.contains(f.hkPerson.fullName) && all.contains(f.hkPerson2.fullName))
+            let leads = try await lead.get("/health/declarations.csv").body.string
+            #expect(leads.contains(f.hkPerson2.fullName) && !leads.contains(f.hkPerson.fullName))
+            let outsider = try await WebSession.signIn(app, "head.bd@t.vn")
+            #expect(!(try await outsider.get("/health/declarations.csv").body.string.contains(f.hkPerson.fullName)))
+            #expect(try await outsider.get("/health/unit?org=HK").status == .notFound)
+            // The head's pages render, and the unit lead is told who is isolating without the symptoms.
+            for path in ["/health/unit?org=HK", "/health/counts?org=HK", "/health/visitors?org=HK-NV", "/health/outbreaks", "/health/trace"] {
+                #expect(try await head.get(path).status == .ok, "\(path)")
+            }
+            #expect(try await lead.get("/health/unit?org=HK-NV").status == .forbidden)
         }
     }
 }

@@ -58,6 +58,18 @@ extension RosterService {
         return out.sorted { ($0.date, $0.name) < ($1.date, $1.name) }
     }
 
+    /// The first draft cell (from today on) that puts someone on site on a day they may not
+    /// come, in words ("Name dd/MM/yyyy"); nil when there is none.
+    static func draftHealthConflict(_ roster: Roster, cells: [RosterCell], on db: any Database) async throws -> String? {
+        let today = LocalDate.of(Date())
+        let ahead = cells.filter { $0.date >= today.value }
+        guard let first = ahead.map(\.date).min(), let last = ahead.map(\.date).max() else { return nil }
+        let off = try await HealthService.restrictedDays(staff: Array(Set(ahead.map(\.staffID))), start: LocalDate(first)!, end: LocalDate(last)!, on: db)
+        guard let hit = ahead.sorted(by: { $0.date < $1.date }).first(where: { c in off[c.staffID]?.contains { $0.date == c.date } == true }) else { return nil }
+        let name = try await StaffMember.find(hit.staffID, on: db)?.fullName ?? ""
+        return "\(name) \(LocalDate(hit.date)!.vietnamese)"
+    }
+
     /// Solves the roster's problem again with today's health states: the days people may not
     /// come become unavailable and their obligations on those days are dropped. The draft is
     /// replaced (to be published), the mark cleared.

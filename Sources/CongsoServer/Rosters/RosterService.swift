@@ -329,8 +329,8 @@ enum RosterService {
             throw AppError.conflict("roster.rule." + first.code.rawValue, "\(report.violations.count): " + (try await describe(first, on: db)))
         }
         // Nobody goes on site on a day they are isolating or under monitoring: replan first.
-        if let c = try await healthConflicts(roster, on: db).first(where: { !$0.published }) {
-            throw AppError.conflict("roster.health_conflict", "\(c.name) \(LocalDate(c.date)!.vietnamese)")
+        if let c = try await draftHealthConflict(roster, cells: draft, on: db) {
+            throw AppError.conflict("roster.health_conflict", c)
         }
         guard roster.dirty || roster.status != .published else { throw AppError.conflict("roster.nothing_new", "") }
         let changed = Set(try await changes(roster, draft: draft, on: db).map(\.staffID))
