@@ -84,8 +84,7 @@ enum HealthDeskWeb {
     @Sendable static func leave(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let id = try req.idParameter()
-        let code = (req.query[String.self, at: "org"] ?? "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
-        return try await FormAction.run(req, back: "/health/visitors?org=\(code)", flash: "flash.visitor_left") {
+        return try await FormAction.run(req, back: "/health/visitors?org=\(req.orgCodeForRedirect)", flash: "flash.visitor_left") {
             _ = try await VisitorService.leave(id, actor: actor, on: req.db)
         }
     }

@@ -102,7 +102,7 @@ enum HealthUnitWeb {
     }
 
     static func back(_ req: Request) -> String {
-        let org = (req.query[String.self, at: "org"] ?? "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        let org = req.orgCodeForRedirect
         return org.isEmpty ? "/health/unit" : "/health/unit?org=\(org)"
     }
 

@@ -90,18 +90,7 @@ extension RosterService {
             throw AppError.invalid("roster.input_invalid", e.problems.prefix(3).joined(separator: "; "))
         }
         let solution = RosterSolver.solve(problem, options: .init(bestEffort: true, satSeconds: 10))
-        let paths = try await unitPaths(problem.units.map(\.id), on: db)
-        var fresh: [RosterCell] = []
-        for unit in solution.units {
-            let unitID = UUID(uuidString: unit.id)!
-            for (p, staffID) in unit.staff.enumerated() {
-                for slot in 0..<(roster.days * shifts.count) where unit.onSite[p * roster.days * shifts.count + slot] {
-                    fresh.append(RosterCell(rosterID: roster.id!, staffID: UUID(uuidString: staffID)!, unitID: unitID,
-                                            unitPath: paths[unitID] ?? roster.orgPath, date: solution.dates[slot / shifts.count],
-                                            shift: Shift.allCases[slot % shifts.count]))
-                }
-            }
-        }
+        let fresh = try await cells(of: solution, roster: roster, units: problem.units.map(\.id), on: db)
         let newProblem = String(decoding: try JSONEncoder().encode(input), as: UTF8.self)
         let newReport = try encode(report(solution))
         let toSave = fresh

@@ -123,19 +123,7 @@ enum RosterService {
         roster.problem = String(decoding: try JSONEncoder().encode(problemInput), as: UTF8.self)
         roster.report = try encode(report(solution))
         roster.createdBy = actor.label
-        let paths = try await unitPaths(problem.units.map(\.id), on: db)
-        var cells: [RosterCell] = []
-        for unit in solution.units {
-            let unitID = UUID(uuidString: unit.id)!
-            for (p, staffID) in unit.staff.enumerated() {
-                for slot in 0..<(days * shifts.count) where unit.onSite[p * days * shifts.count + slot] {
-                    cells.append(RosterCell(rosterID: roster.id!, staffID: UUID(uuidString: staffID)!, unitID: unitID,
-                                            unitPath: paths[unitID] ?? org.path, date: solution.dates[slot / shifts.count],
-                                            shift: Shift.allCases[slot % shifts.count]))
-                }
-            }
-        }
-        let toSave = cells
+        let toSave = try await cells(of: solution, roster: roster, units: problem.units.map(\.id), on: db)
         try await db.writeTransaction { tx in
             try await roster.create(on: tx)
             for chunk in stride(from: 0, to: toSave.count, by: 500) {
@@ -145,6 +133,23 @@ enum RosterService {
                                           orgPath: org.path, summary: "\(org.name) \(start.value) +\(days)", after: roster.auditSnapshot)
         }
         return roster
+    }
+
+    /// The draft cells a solution puts on site.
+    static func cells(of solution: RosterSolution, roster: Roster, units: [String], on db: any Database) async throws -> [RosterCell] {
+        let paths = try await unitPaths(units, on: db)
+        var cells: [RosterCell] = []
+        for unit in solution.units {
+            let unitID = UUID(uuidString: unit.id)!
+            for (p, staffID) in unit.staff.enumerated() {
+                for slot in 0..<(roster.days * shifts.count) where unit.onSite[p * roster.days * shifts.count + slot] {
+                    cells.append(RosterCell(rosterID: roster.id!, staffID: UUID(uuidString: staffID)!, unitID: unitID,
+                                            unitPath: paths[unitID] ?? roster.orgPath, date: solution.dates[slot / shifts.count],
+                                            shift: Shift.allCases[slot % shifts.count]))
+                }
+            }
+        }
+        return cells
     }
 
     static func report(_ s: RosterSolution) -> RosterReport {

@@ -88,3 +88,10 @@ extension Response {
         return response
     }
 }
+
+extension Request {
+    /// `?org=` as the code a redirect may carry back (letters, digits, - and _ only).
+    var orgCodeForRedirect: String {
+        (query[String.self, at: "org"] ?? "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+}
