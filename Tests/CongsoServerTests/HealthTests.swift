@@ -83,6 +83,8 @@ import VaporTesting
                 .content.decode([RosterService.HealthConflict].self)
             #expect(conflicts.contains { $0.staffId == f.hkPerson.id! && $0.kind == .isolating })
             #expect(try await Roster.find(roster.id, on: app.db)?.replanNote?.contains(f.hkPerson.fullName) == true)
+            let page = try await WebSession.signIn(app, "head.hk@t.vn").get("/rosters/\(roster.id)").body.string
+            #expect(page.contains("id=\"health-conflicts\"") && page.contains("id=\"roster-replan\"") && page.contains(f.hkPerson.fullName))
             // A hand edit that brings nothing new cannot republish the isolated person either.
             let stale = try #require(try await Roster.find(roster.id, on: app.db))
             stale.dirty = true
