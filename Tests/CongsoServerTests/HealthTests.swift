@@ -414,4 +414,33 @@ import VaporTesting
             #expect(try await lead.get("/health/unit?org=HK-NV").status == .forbidden)
         }
     }
+
+    /// Two cases who met each other, traced by several heads at once: every tracing ends, and
+    /// each person has one state in force (no deadlock, no double state).
+    @Test func concurrentTracingsOfCasesWhoMetEachOther() async throws {
+        try await withApp(sqliteFile: true) { app in
+            let f = try await Fixture.make(app)
+            let others = try await f.crowd(app, in: f.hkUnit, count: 4, prefix: "cc")
+            let yesterday = LocalDate.of(Date()).adding(days: -1)
+            for p in [f.hkPerson, f.hkPerson2] + others {
+                let e = PresenceEntry()
+                e.id = UUID(); e.staffID = p.id!; e.orgID = f.hkUnit.id!; e.orgPath = f.hkUnit.path; e.date = yesterday.value; e.shift = .morning
+                e.checkedInAt = yesterday.start.addingTimeInterval(8 * 3600); e.checkedOutAt = yesterday.start.addingTimeInterval(11 * 3600)
+                try await e.create(on: app.db)
+            }
+            let headUser = try #require(try await User.query(on: app.db).filter(\.$email == "head.hk@t.vn").first())
+            let head = try await Actor.load(user: headUser, via: "test", on: app.db)
+            let cases = [f.hkPerson.id!, f.hkPerson2.id!]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<8 {
+                    group.addTask { _ = try await TracingService.apply(cases[i % 2], days: 2, actor: head, on: app.db) }
+                }
+                try await group.waitForAll()
+            }
+            let states = try await HealthState.query(on: app.db).filter(\.$endedOn == nil).all()
+            #expect(Dictionary(grouping: states, by: \.staffID).values.allSatisfy { $0.count == 1 })
+            #expect(Set(states.map(\.staffID)) == Set(cases + others.map { $0.id! }))
+            #expect(states.filter { cases.contains($0.staffID) }.allSatisfy { $0.kind == .isolating })
+        }
+    }
 }

@@ -97,10 +97,17 @@ enum HealthService {
         // A state that would already be over changes nothing.
         guard last >= LocalDate.of(Date()) else { return nil }
         var previous = person.status
-        if let current = try await restriction(s.staffID, on: s.from, db: tx) {
-            let weaker = current.kind == .isolating && kind == .monitoring
-            if weaker || (current.kind == kind && current.lastDay >= last.value) { return nil }
-            current.endedOn = s.from.value
+        // Every state still in force that covers some day of the new one (not only its first
+        // day: an isolation from today overlaps monitoring from the day someone met the case).
+        let overlapping = try await HealthState.query(on: tx).filter(\.$staffID == s.staffID)
+            .filter(\.$lastDay >= s.from.value).filter(\.$startsOn <= last.value).all()
+            .filter { $0.endedOn == nil }
+        if overlapping.contains(where: { $0.kind == .isolating && kind == .monitoring || $0.kind == kind && $0.lastDay >= last.value }) {
+            return nil
+        }
+        for current in overlapping {
+            // The new state takes over from its first day (or the old one's, if that is later).
+            current.endedOn = max(s.from.value, current.startsOn)
             current.endReason = "superseded"
             try await current.save(on: tx)
             previous = current.previousStatus

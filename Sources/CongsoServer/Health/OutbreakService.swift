@@ -114,6 +114,7 @@ enum OutbreakService {
         let today = LocalDate.of(Date())
         let found = hits
         return try await db.writeTransaction { tx in
+            _ = try await StaffMember.lockedForUpdate(found.map(\.0), on: tx)
             for r in rows { try await r.create(on: tx) }
             try await AuditService.record(on: tx, actor: actor, action: "health.outbreak", entityType: "org", entityID: org.id,
                                           orgPath: org.path, summary: "\(rows.count): " + rows.prefix(5).map(\.place).joined(separator: "; "))

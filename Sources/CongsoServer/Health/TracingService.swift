@@ -122,6 +122,9 @@ enum TracingService {
         let caseStaff = result.caseStaffId
         let met = firstMet
         let monitored = try await db.writeTransaction { tx in
+            // Everyone's row at once, in id order: two tracings whose cases met each other
+            // would otherwise each hold one case and wait for the other.
+            _ = try await StaffMember.lockedForUpdate([caseStaff] + Array(met.keys), on: tx)
             try await HealthService.start(.init(staffID: caseStaff, basis: .positiveTest, from: today, lastDay: nil,
                                                 detail: "contact tracing"), actor: actor, on: tx)
             var n = 0
