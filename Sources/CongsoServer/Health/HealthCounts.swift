@@ -29,7 +29,7 @@ enum HealthCounts {
         var rows = children.map { Row(org: $0.id!.uuidString, code: $0.code, name: $0.name) }
         var total = Row(org: org.id!.uuidString, code: org.code, name: org.name)
         func bucket(_ path: String) -> Int? { children.firstIndex { path.hasPrefix($0.path) } }
-        for s in try await HealthService.active(under: org.path, on: today, db: db) {
+        for s in try await HealthService.active(under: org.path, on: today, limit: nil, db: db) {
             let i = bucket(s.orgPath)
             if s.kind == .isolating { total.isolating += 1; if let i { rows[i].isolating += 1 } }
             else { total.monitoring += 1; if let i { rows[i].monitoring += 1 } }

@@ -224,10 +224,12 @@ enum HealthService {
     }
 
     /// States in force today under a subtree, isolation first.
-    static func active(under prefix: String, on day: LocalDate, db: any Database) async throws -> [HealthState] {
+    /// `limit`: the lists a person reads; counts pass nil and see every one.
+    static func active(under prefix: String, on day: LocalDate, limit: Int? = 2_000, db: any Database) async throws -> [HealthState] {
         let q = HealthState.query(on: db).filter(\.$lastDay >= day.value).filter(\.$startsOn <= day.value).filter(\.$endedOn == nil)
         if prefix != "/" { q.filter(\.$orgPath =~ prefix) }
-        return try await q.sort(\.$kind).sort(\.$lastDay).limit(2_000).all().filter { $0.active(on: day) }
+        if let limit { q.limit(limit) }
+        return try await q.sort(\.$kind).sort(\.$lastDay).all().filter { $0.active(on: day) }
     }
 }
 

@@ -42,6 +42,11 @@ enum HealthUnitWeb {
         let hasDelegates: Bool
         let users: [FormOption]
         let today: String
+        /// The pager's count: the declarations.
+        let total: Int
+        let pages: [PageLink]
+        let prev: String?
+        let next: String?
     }
 
     static func scope(_ req: Request, _ actor: Actor) async throws -> Organization {
@@ -74,7 +79,8 @@ enum HealthUnitWeb {
             let people = Dictionary(uniqueKeysWithValues: try await StaffMember.query(on: req.db).filter(\.$id ~~ rows.map(\.staffID)).all().map { ($0.id!, $0.fullName) })
             trips = rows.map { TripRow(id: $0.id!.uuidString, name: people[$0.staffID] ?? "", row: HealthWeb.tripRow($0, req), waiting: $0.status == .requested) }
         }
-        let page = try await DeclarationService.list(staffID: nil, under: org, actor: actor, page: PageRequest(page: 1, per: 25), on: req.db)
+        let page = try await DeclarationService.list(staffID: nil, under: org, actor: actor, page: try PageRequest(req), on: req.db)
+        let bar = PageLinks.make(base: ["org": org.code], page: page.page.page, pageCount: page.pageCount)
         let declNames = Dictionary(uniqueKeysWithValues: try await StaffMember.query(on: req.db).filter(\.$id ~~ page.items.compactMap(\.staffID)).all().map { ($0.id!, $0.fullName) })
         let decls = page.items.map {
             DeclRow(id: $0.id!.uuidString, name: $0.staffID.flatMap { declNames[$0] } ?? "", at: DisplayDate.format($0.declaredAt),
@@ -97,7 +103,8 @@ enum HealthUnitWeb {
                             people: canManage ? try await PeopleOptions.under(org.path, selected: nil, on: req.db) : [],
                             canManage: canManage, canDecideTrips: canDecideTrips, trips: trips, hasTrips: !trips.isEmpty,
                             declarations: decls, hasDeclarations: !decls.isEmpty, declarationTotal: page.total,
-                            delegates: delegates, hasDelegates: !delegates.isEmpty, users: users, today: today.value)
+                            delegates: delegates, hasDelegates: !delegates.isEmpty, users: users, today: today.value,
+                            total: page.total, pages: bar.links, prev: bar.prev, next: bar.next)
         return try await WebPage.render(req, "health/unit", title: req.t("health_unit_title"), nav: "health-unit", data: data)
     }
 
