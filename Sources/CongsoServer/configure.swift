@@ -23,6 +23,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     // MARK: - Database
     try DatabaseSetup.configure(app, options.database)
     DatabaseSetup.migrations(app)
+    if case .postgres(let url, let schema) = options.database { LiveListener.configure(app, url: url, schema: schema) }
     if options.autoMigrate {
         // First run creates and migrates the database; later runs are a no-op.
         app.fluent.migrationLogLevel = .debug
@@ -79,6 +80,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ActorMiddleware())
+    app.middleware.use(LiveChangeMiddleware())
 
     // MARK: - Routes and commands
     try routes(app)

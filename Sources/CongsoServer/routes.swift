@@ -46,6 +46,9 @@ func routes(_ app: Application) throws {
     WorkingDayAPI.register(api)
     HotlineAPI.register(api)
     HealthAPI.register(api)
+    DashboardAPI.register(api)
+    ContingencyAPI.register(api)
+    InspectionAPI.register(api)
 
     // MARK: - One-click unsubscribe from mail (signed link, no session, no CSRF token)
     MailUnsubscribe.register(app)
@@ -79,5 +82,8 @@ func routes(_ app: Application) throws {
     HealthWeb.register(web)
     HealthUnitWeb.register(web)
     HealthDeskWeb.register(web)
+    DashboardWeb.register(web)
+    ContingencyWeb.register(web)
+    InspectionWeb.register(web)
     NotificationAPI.register(api, web: web)
 }

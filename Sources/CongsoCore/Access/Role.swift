@@ -32,6 +32,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// head delegates); Home Affairs reads counts; heads decide isolation, trace contacts and
     /// approve leaving the city; front desks keep the visitor log; outbreak places are announced.
     case readHealth, manageHealth, readHealthCounts, approveTrips, keepVisitorLog, announceOutbreaks
+    /// The live picture of a subtree (issue 17); inspections by teams, violations answered by
+    /// heads; contingency plans and the alert level of a unit.
+    case readDashboard, inspect, answerViolations, manageContingency
 }
 
 /// The one place that says who may do what where.
@@ -40,18 +43,21 @@ public enum AccessPolicy {
         switch role {
         case .admin: Set(Permission.allCases)
         case .steering: [.readOrgs, .readStaff, .manageDirectives, .readPresence, .decideExceptions, .assignTasks, .readReports, .manageReports,
-                         .scheduleMeetings, .readDocuments, .readHealthCounts, .announceOutbreaks]
-        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports, .readHealthCounts]
+                         .scheduleMeetings, .readDocuments, .readHealthCounts, .announceOutbreaks,
+                         .readDashboard, .inspect, .manageContingency]
+        case .homeAffairs: [.readOrgs, .readStaff, .readPresence, .reviewExceptions, .readReports, .readHealthCounts, .readDashboard]
         case .head: [.readOrgs, .writeOrgs, .readStaff, .writeStaff, .readAudit, .readUsers, .manageUsers,
                      .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits, .approvePermits, .planRosters,
                      .assignTasks, .readReports, .manageReports, .rateStaff, .scheduleMeetings, .approveMeetings,
                      .readDocuments, .registerDocuments, .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets,
-                     .readHealth, .manageHealth, .readHealthCounts, .approveTrips, .keepVisitorLog, .announceOutbreaks]
+                     .readHealth, .manageHealth, .readHealthCounts, .approveTrips, .keepVisitorLog, .announceOutbreaks,
+                     .readDashboard, .answerViolations, .manageContingency]
         case .unitLead: [.readOrgs, .readStaff, .writeStaff, .requestOnSite, .approveOnSite, .readPresence, .fileExceptions, .requestPermits,
                          .planRosters, .assignTasks, .readReports, .manageReports, .scheduleMeetings, .readDocuments, .registerDocuments,
-                         .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets, .keepVisitorLog]
+                         .routeDocuments, .manageProcedures, .handleApplications, .manageHotlines, .handleTickets, .keepVisitorLog,
+                         .readDashboard]
         case .staff: [.readOrgs, .readStaff, .requestOnSite, .handleTickets]
-        case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports]
+        case .inspector: [.readOrgs, .readStaff, .readPresence, .readReports, .readDashboard, .inspect]
         case .checkpoint: [.readOrgs]
         case .clerk: [.readOrgs, .readStaff, .requestOnSite, .readDocuments, .registerDocuments, .handleApplications, .handleTickets, .keepVisitorLog]
         }

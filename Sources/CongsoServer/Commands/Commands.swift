@@ -50,6 +50,8 @@ struct CongsoServeCommand: AnyAsyncCommand {
         if let scheduler = Scheduler.start(context.application) {
             context.application.lifecycle.use(Scheduler.Stopper(task: scheduler))
         }
+        // Dashboards of every process stay in step through LISTEN/NOTIFY (PostgreSQL).
+        context.application.lifecycle.use(LiveListener.Stopper(task: LiveListener.start(context.application)))
     }
 }
 

@@ -42,6 +42,8 @@ enum Migrations {
             CreateCitizenMail(),
             CreateHealth(),
             AddRosterReplanNote(),
+            CreateContingency(),
+            CreateInspections(),
         ]
     }
 }

@@ -114,8 +114,11 @@ enum DirectiveService {
     }
 
     /// Every directive in force on `date` (a small table: read whole, resolved in Core).
+    /// The directives in force on a day, and the contingency plans of units at an alert
+    /// level (their rules meet the directives' under strictest-wins).
     static func inForce(on date: LocalDate, db: any Database) async throws -> [DirectiveInForce] {
         try await Directive.query(on: db).filter(\.$effectiveFrom <= date.value).all()
             .filter { $0.effectiveTo.map { $0 >= date.value } ?? true }.map(\.inForce)
+            + ContingencyService.inForce(on: date, db: db)
     }
 }

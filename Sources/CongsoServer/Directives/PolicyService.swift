@@ -29,7 +29,8 @@ enum PolicyService {
         let directives = try await Directive.query(on: db).filter(\.$effectiveFrom <= date.value).all()
             .filter { $0.effectiveTo.map { $0 >= date.value } ?? true }
         let exceptions = try await overrides(on: date, db: db).filter { $0.orgID == org.id }
-        let resolver = PolicyResolver(directives: directives.map(\.inForce), overrides: exceptions.compactMap(\.override))
+        let plans = try await ContingencyService.inForce(on: date, db: db)
+        let resolver = PolicyResolver(directives: directives.map(\.inForce) + plans, overrides: exceptions.compactMap(\.override))
         let policy = resolver.resolve(org.orgPath, on: date)
         let n = try await staffCount(of: org.id!, on: db)
         return Effective(org: org, date: date, staffCount: n, policy: policy, cap: policy.cap(staffCount: n),
@@ -164,7 +165,11 @@ enum PolicyPresenter {
     static func lines(_ e: PolicyService.Effective, _ req: Request) -> [Line] {
         let p = e.policy
         func link(_ s: Provenance) -> String? {
-            if case .directive(let id, _) = s { return "/directives/\(id)" }
+            if case .directive(let id, _) = s {
+                // A unit's contingency plan stands in for a directive while its level is set.
+                if id.hasPrefix("plan:") { return "/contingency?org=" + id.dropFirst(5) }
+                return "/directives/\(id)"
+            }
             return nil
         }
         var out: [Line] = []

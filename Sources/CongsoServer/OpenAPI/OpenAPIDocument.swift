@@ -205,7 +205,7 @@ enum OpenAPIDocument {
             ],
         ]
         let person = object(["id": uuid, "fullName": str(), "position": str(), "phone": str(), "email": str()])
-        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }.merging(healthPaths()) { a, _ in a }
+        let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }.merging(healthPaths()) { a, _ in a }.merging(oversightPaths()) { a, _ in a }
         let coreSchemas: JSON = [
             "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
             "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
@@ -329,7 +329,7 @@ enum OpenAPIDocument {
                                   "before": nullable(["type": "object", "additionalProperties": str()]),
                                   "after": nullable(["type": "object", "additionalProperties": str()])]),
         ]
-        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }.merging(publicServiceSchemas()) { a, _ in a }.merging(healthSchemas()) { a, _ in a }
+        let schemas = coreSchemas.merging(workSchemas()) { a, _ in a }.merging(meetingSchemas()) { a, _ in a }.merging(documentSchemas()) { a, _ in a }.merging(publicServiceSchemas()) { a, _ in a }.merging(healthSchemas()) { a, _ in a }.merging(oversightSchemas()) { a, _ in a }
         return [
             "openapi": "3.1.0",
             "info": ["title": "Congso API", "version": "1.0.0",

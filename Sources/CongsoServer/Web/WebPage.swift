@@ -36,6 +36,10 @@ struct PageContext<T: Encodable>: Encodable {
         let canHealthUnit: Bool
         let canHealthCounts: Bool
         let canVisitors: Bool
+        /// The live picture (issue 17), inspections, contingency plans.
+        let canDashboard: Bool
+        let canInspections: Bool
+        let canContingency: Bool
         let showWork: Bool
         let showPresence: Bool
         let homeOrg: String?
@@ -79,8 +83,10 @@ enum WebPage {
                               canTasks: work.tasks, canReports: work.reports, canCheckins: work.checkins,
                               canRatings: work.ratings, canPlans: work.plans, canMeetings: work.meetings, canDocuments: work.documents, canDesk: work.desk, canTickets: work.tickets, canDuty: work.duty, canAbsences: presence.absences,
                               hasHealth: presence.health, canHealthUnit: presence.healthUnit, canHealthCounts: presence.healthCounts, canVisitors: presence.visitors,
-                              showWork: work.tasks || work.reports || work.checkins || work.ratings || work.plans || work.meetings || work.documents || work.desk || work.tickets || work.duty,
-                              showPresence: presence.onSite || presence.register || presence.permits || presence.exceptions
+                              canDashboard: a.has(.readDashboard), canInspections: a.has(.inspect) || a.has(.answerViolations),
+                              canContingency: a.has(.manageContingency),
+                              showWork: a.has(.inspect) || a.has(.answerViolations) || work.tasks || work.reports || work.checkins || work.ratings || work.plans || work.meetings || work.documents || work.desk || work.tickets || work.duty,
+                              showPresence: a.has(.manageContingency) || presence.onSite || presence.register || presence.permits || presence.exceptions
                                   || presence.rosters || presence.schedule || presence.absences || presence.health || presence.healthUnit
                                   || presence.healthCounts || presence.visitors,
                               homeOrg: a.orgID?.uuidString)
@@ -106,8 +112,8 @@ enum WebPage {
     /// Which menu group a page's `nav` key sits in.
     static func group(of nav: String) -> String {
         switch nav {
-        case "tasks", "reports", "plans", "meetings", "documents", "desk", "tickets", "duty", "checkins", "ratings": "work"
-        case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions", "health", "health-unit": "presence"
+        case "tasks", "reports", "plans", "meetings", "documents", "desk", "tickets", "duty", "checkins", "ratings", "inspections": "work"
+        case "onsite", "presence", "rosters", "schedule", "absences", "permits", "exceptions", "health", "health-unit", "contingency": "presence"
         case "orgs", "staff", "users", "directives", "policy", "working_days", "audit", "account": "organization"
         default: ""
         }

@@ -1,0 +1,183 @@
+import CongsoCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// The live picture of a node of the tree on a day: every figure is one grouped query by
+/// unit path over the subtree (a prefix of the materialised path), folded into the node's
+/// children in memory — the same number of queries for a ward as for the city, and no
+/// query per unit. The queries run side by side on PostgreSQL's pool.
+enum DashboardService {
+    struct View: Sendable {
+        let org: Organization
+        let day: LocalDate
+        let children: [Organization]
+        let total: DashboardFigures
+        let rows: [DashboardFigures]
+        let units: [UnitOnSite]
+        let levels: [UUID: AlertLevel]
+    }
+
+    static func requireRead(_ actor: Actor, _ org: Organization) throws {
+        try actor.require(.readDashboard, on: org.orgPath)
+    }
+
+    static func view(of org: Organization, on day: LocalDate, actor: Actor, db: any Database, now: Date = Date()) async throws -> View {
+        try requireRead(actor, org)
+        let children = try await OrgService.children(of: org, on: db)
+        var board = FigureBoard(scope: org.orgPath, children: children.map(\.orgPath))
+        let like = org.path + "%"
+        let sql = try db.sql
+        let today = LocalDate.of(now)
+
+
+        async let unitRows = unitFacts(under: like, on: day, db: db)
+        async let reportRows = sql.raw("""
+            SELECT org_path AS path, slot AS k, COUNT(*) AS n, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS m FROM daily_reports
+            WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path, slot
+            """).all(decoding: PathCount.self)
+        async let taskRows = sql.raw("""
+            SELECT org_path AS path, COUNT(*) AS n FROM tasks
+            WHERE status IN ('new', 'inProgress', 'blocked') AND deadline < \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let documentRows = sql.raw("""
+            SELECT t.org_path AS path, COUNT(DISTINCT r.document_id) AS n FROM document_routes r JOIN tasks t ON t.id = r.task_id
+            WHERE t.status IN ('new', 'inProgress', 'blocked') AND r.deadline < \(bind: day.value) AND t.org_path LIKE \(bind: like) GROUP BY t.org_path
+            """).all(decoding: PathCount.self)
+        async let permitRows = sql.raw("""
+            SELECT org_path AS path, status AS k, COUNT(*) AS n FROM permits
+            WHERE org_path LIKE \(bind: like) AND valid_until >= \(bind: day.value)
+              AND (status = 'requested' OR valid_from <= \(bind: day.value)) GROUP BY org_path, status
+            """).all(decoding: PathCount.self)
+        async let healthRows = sql.raw("""
+            SELECT org_path AS path, kind AS k, COUNT(*) AS n FROM health_states
+            WHERE org_path LIKE \(bind: like) AND starts_on <= \(bind: day.value) AND last_day >= \(bind: day.value)
+              AND (ended_on IS NULL OR ended_on > \(bind: day.value)) GROUP BY org_path, kind
+            """).all(decoding: PathCount.self)
+        async let pendingRows = sql.raw("""
+            SELECT org_path AS path, 'onsite' AS k, COUNT(*) AS n FROM onsite_requests
+              WHERE status = 'pending' AND date >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            UNION ALL SELECT org_path AS path, 'exception' AS k, COUNT(*) AS n FROM cap_exceptions
+              WHERE status IN ('submitted', 'forwarded') AND valid_until >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            UNION ALL SELECT org_path AS path, 'trip' AS k, COUNT(*) AS n FROM city_trips
+              WHERE status = 'requested' AND return_on >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            UNION ALL SELECT org_path AS path, 'meeting' AS k, COUNT(*) AS n FROM meetings
+              WHERE status = 'pending' AND starts_at >= \(bind: now) AND org_path LIKE \(bind: like) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let serviceRows = sql.raw("""
+            SELECT org_path AS path, COUNT(*) AS n, SUM(CASE WHEN due_at IS NOT NULL AND finished_at <= due_at THEN 1 ELSE 0 END) AS m
+            FROM service_applications WHERE finished_at IS NOT NULL AND finished_at >= \(bind: now.addingTimeInterval(-30 * 86_400))
+              AND org_path LIKE \(bind: like) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let ticketRows = sql.raw("""
+            SELECT org_path AS path, COUNT(*) AS n, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS m FROM tickets
+            WHERE status = 'open' AND org_path LIKE \(bind: like) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let violationRows = InspectionFigures.openViolations(under: like, today: today, sql: sql)
+        async let levelRows = ContingencyService.levels(under: org.path, db: db)
+        async let settings = ReportService.settings(on: db)
+
+        let schedules = try await settings
+        let workday = ReportSchedule.standard.isReportDay(day)
+        let units = try await unitRows
+        for u in units {
+            let path = u.unit.path
+            board.add(path, \.staff, u.unit.staff)
+            board.add(path, \.available, u.available)
+            board.add(path, \.onSite, u.unit.onSite)
+            board.add(path, \.cap, u.unit.cap)
+            board.add(path, \.unitsWithStaff, 1)
+            if u.unit.breach { board.add(path, \.breaches, 1) }
+            if workday && u.unit.noOneOnDuty { board.add(path, \.unitsNoOneOnDuty, 1) }
+            let schedule = ReportService.schedule(at: path, in: schedules).schedule
+            if schedule.isReportDay(day) { for slot in schedule.times { board.addWindow(path, slot: slot, expected: u.available) } }
+        }
+        for r in try await reportRows { board.addWindow(r.path, slot: r.k ?? "", received: r.n, onTime: r.m ?? 0) }
+        for r in try await taskRows { board.add(r.path, \.tasksOverdue, r.n) }
+        for r in try await documentRows { board.add(r.path, \.documentsOverdue, r.n) }
+        for r in try await permitRows {
+            switch Permit.Status(rawValue: r.k ?? "") {
+            case .approved: board.add(r.path, \.permitsActive, r.n)
+            case .revoked: board.add(r.path, \.permitsRevoked, r.n)
+            case .suspended: board.add(r.path, \.permitsSuspended, r.n)
+            case .requested: board.add(r.path, \.pendingPermits, r.n)
+            case nil: break
+            }
+        }
+        for r in try await healthRows {
+            board.add(r.path, r.k == HealthStateKind.isolating.rawValue ? \.isolating : \.monitoring, r.n)
+        }
+        for r in try await pendingRows {
+            switch r.k {
+            case "onsite": board.add(r.path, \.pendingOnSite, r.n)
+            case "exception": board.add(r.path, \.pendingExceptions, r.n)
+            case "trip": board.add(r.path, \.pendingTrips, r.n)
+            default: board.add(r.path, \.pendingMeetings, r.n)
+            }
+        }
+        for r in try await serviceRows { board.add(r.path, \.servicesFinished, r.n); board.add(r.path, \.servicesOnTime, r.m ?? 0) }
+        for r in try await ticketRows { board.add(r.path, \.ticketsOpen, r.n); board.add(r.path, \.ticketsLate, r.m ?? 0) }
+        for r in try await violationRows { board.add(r.path, \.violationsOpen, r.n); board.add(r.path, \.violationsLate, r.late) }
+        // Every row shows the same windows, in the same order, even where none is expected.
+        let slots = board.total.windows.map(\.slot)
+        for i in board.rows.indices { for s in slots { board.rows[i].addWindow(s) } }
+        return View(org: org, day: day, children: children, total: board.total, rows: board.rows,
+                    units: units.map(\.unit).sorted { $0.path < $1.path }, levels: try await levelRows)
+    }
+}
+
+extension DashboardService {
+    struct UnitFact: Sendable { let unit: UnitOnSite; let available: Int }
+
+    /// Each unit with staff under a path prefix: its staff, who is expected to report (not on
+    /// leave, not away the whole day), the busiest shift's approved on site, and its cap.
+    static func unitFacts(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitFact] {
+        let sql = try db.sql
+        struct UnitStaff: Decodable { let path: String; let id: UUID; let status: String; let n: Int }
+        async let staffRows = sql.raw("""
+            SELECT o.path AS path, o.id AS id, s.status AS status, COUNT(*) AS n FROM staff s JOIN organizations o ON o.id = s.org_id
+            WHERE o.path LIKE \(bind: like) GROUP BY o.path, o.id, s.status
+            """).all(decoding: UnitStaff.self)
+        async let awayRows = sql.raw("""
+            SELECT org_path AS path, COUNT(DISTINCT staff_id) AS n FROM staff_absences
+            WHERE org_path LIKE \(bind: like) AND shift IS NULL AND from_date <= \(bind: day.value) AND to_date >= \(bind: day.value) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let onSiteRows = sql.raw("""
+            SELECT org_path AS path, shift AS k, COUNT(*) AS n FROM onsite_requests
+            WHERE date = \(bind: day.value) AND status = 'approved' AND org_path LIKE \(bind: like) GROUP BY org_path, shift
+            """).all(decoding: PathCount.self)
+        async let policy = PolicyInputs.load(on: day, db: db)
+        var staffOf: [String: (id: UUID, n: Int, onLeave: Int)] = [:]
+        for r in try await staffRows {
+            var e = staffOf[r.path] ?? (r.id, 0, 0)
+            e.n += r.n
+            if r.status == StaffStatus.onLeave.rawValue { e.onLeave += r.n }
+            staffOf[r.path] = e
+        }
+        var away: [String: Int] = [:]
+        for r in try await awayRows { away[r.path] = r.n }
+        var busiest: [String: Int] = [:]
+        for r in try await onSiteRows { busiest[r.path] = max(busiest[r.path] ?? 0, r.n) }
+        let resolver = try await policy.resolver
+        return staffOf.map { path, s in
+            let cap = resolver.resolve(OrgPath(path), on: day).cap(staffCount: s.n).value
+            return UnitFact(unit: UnitOnSite(path: path, orgID: s.id, staff: s.n, onSite: busiest[path] ?? 0, cap: cap),
+                            available: max(0, s.n - s.onLeave - (away[path] ?? 0)))
+        }
+    }
+
+    static func unitsOnSite(under org: Organization, on day: LocalDate, db: any Database) async throws -> [UnitOnSite] {
+        try await unitFacts(under: org.path + "%", on: day, db: db).map(\.unit)
+    }
+}
+
+/// What the caps of many units need, loaded once: the directives and plans in force and the
+/// approved exceptions of the day.
+enum PolicyInputs {
+    struct Loaded: Sendable { let resolver: PolicyResolver }
+    static func load(on day: LocalDate, db: any Database) async throws -> Loaded {
+        let directives = try await DirectiveService.inForce(on: day, db: db)
+        let overrides = try await PolicyService.overrides(on: day, db: db).compactMap(\.override)
+        return Loaded(resolver: PolicyResolver(directives: directives, overrides: overrides))
+    }
+}
