@@ -32,6 +32,12 @@ public struct SVGLineChart: Sendable {
         self.unit = unit
     }
 
+    static let style = """
+        text{font:11px system-ui,sans-serif;fill:#4a5568}.grid{stroke:#e3e7ee}.line{fill:none;stroke-width:2.5}\
+        .series-0{stroke:#0b57d0;fill:#0b57d0}.series-1{stroke:#c77700;fill:#c77700}\
+        .series-2{stroke:#2e7d32;fill:#2e7d32}.series-3{stroke:#8e24aa;fill:#8e24aa}path.line{fill:none}
+        """
+
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
@@ -63,6 +69,8 @@ public struct SVGLineChart: Sendable {
         func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v, 0), maxValue) / maxValue) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
         s += "<title>\(Self.escape(title))</title>"
+        // The chart carries its own colours: an SVG shown through <img> does not see the page's CSS.
+        s += "<style>" + Self.style + "</style>"
         for k in 0...4 {
             let v = maxValue * Double(k) / 4
             let yy = fmt(y(v))

@@ -83,7 +83,7 @@ enum DashboardWeb {
                  href: "/inspections/violations?org=\(org.code)", tone: f.violationsLate > 0 ? "bad" : f.violationsOpen > 0 ? "warn" : "ok"),
         ]
         let slots = f.windows.map(\.slot)
-        let columns = [t("dash_col_unit"), t("dash_col_level"), t("dash_onsite"), t("dash_breaches"), t("dash_no_duty")]
+        let columns = [t("dash_col_unit"), t("dash_col_level"), t("dash_col_onsite"), t("dash_breaches"), t("dash_no_duty")]
             + slots.map { t("dash_col_missing") + " " + $0 }
             + [t("dash_tasks_overdue"), t("dash_documents_overdue"), t("dash_health"), t("dash_monitoring"), t("dash_pending"), t("dash_tickets"), t("dash_violations")]
         let rows = zip(view.children, view.rows).map { child, r -> Row in

@@ -1,0 +1,200 @@
+import CongsoCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import CongsoServer
+
+/// The dashboard: figures rolled up the tree equal direct counts for any data, rows drill
+/// one level down, nobody reads outside their subtree, CSV and PDF, and live changes reach
+/// the watchers of the right subtree (across processes on PostgreSQL).
+@Suite struct DashboardServerTests {
+    /// The most recent Monday: a working day with the standard report windows.
+    var monday: LocalDate {
+        var d = LocalDate.of(Date()).adding(days: -1)
+        while d.weekday != 2 { d = d.adding(days: -1) }
+        return d
+    }
+
+    func report(_ app: Application, _ person: StaffMember, org: Organization, day: LocalDate, slot: String, onTime: Bool) async throws {
+        let r = DailyReport()
+        r.id = UUID(); r.staffID = person.id!; r.orgID = org.id!; r.orgPath = org.path; r.date = day.value; r.slot = slot
+        r.done = "x"; r.next = ""; r.blockers = ""; r.location = .remote; r.submittedAt = Date(); r.onTime = onTime
+        try await r.create(on: app.db)
+    }
+
+    func dashboard(_ app: Application, _ token: String, _ query: String) async throws -> DashboardAPI.DashboardDTO {
+        let res = try await app.send(.GET, "/api/v1/dashboard?\(query)", headers: app.bearer(token))
+        #expect(res.status == .ok, "\(res.body.string)")
+        return try res.content.decode(DashboardAPI.DashboardDTO.self)
+    }
+
+    /// Random reports, tasks and health states over the fixture's units: the city's figures
+    /// and each district's row equal what a direct count finds.
+    @Test func figuresEqualDirectCountsForRandomData() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let extra = try await f.crowd(app, in: f.bdUnit, count: 5, prefix: "bd") + f.crowd(app, in: f.hkWard, count: 4, prefix: "w")
+            var rng = SeededRandom(seed: 11)
+            let everyone: [(StaffMember, Organization)] = [(f.hkPerson, f.hkUnit), (f.hkPerson2, f.hkUnit), (f.bdPerson, f.bdUnit)]
+                + extra.prefix(5).map { ($0, f.bdUnit) } + extra.suffix(4).map { ($0, f.hkWard) }
+            var sent: [String: (hk: Int, bd: Int)] = [:]
+            for (p, org) in everyone {
+                for slot in ["07:00", "11:00", "17:00"] where Bool.random(using: &rng) {
+                    try await report(app, p, org: org, day: monday, slot: slot, onTime: Bool.random(using: &rng))
+                    var e = sent[slot] ?? (0, 0)
+                    if org.path.hasPrefix(f.hk.path) { e.hk += 1 } else { e.bd += 1 }
+                    sent[slot] = e
+                }
+            }
+            let admin = try await app.token("admin@t.vn")
+            let city = try await dashboard(app, admin, "org=C&date=\(monday.value)")
+            #expect(city.total.staff == everyone.count)
+            #expect(city.children.map(\.org.code) == ["BD", "HK"])
+            let hkRow = city.children.first { $0.org.code == "HK" }!.figures, bdRow = city.children.first { $0.org.code == "BD" }!.figures
+            #expect(hkRow.staff == 6 && bdRow.staff == 6)
+            for (slot, n) in sent {
+                #expect(city.total.windows.first { $0.slot == slot }?.received == n.hk + n.bd)
+                #expect(hkRow.windows.first { $0.slot == slot }?.received == n.hk)
+                #expect(bdRow.windows.first { $0.slot == slot }?.received == n.bd)
+                #expect(city.total.windows.first { $0.slot == slot }?.expected == everyone.count)
+            }
+            // Drilling down: the district's own view agrees with its row in the city's.
+            let hk = try await dashboard(app, admin, "org=HK&date=\(monday.value)")
+            #expect(hk.total.windows.map(\.received) == hkRow.windows.map(\.received))
+            #expect(Set(hk.children.map(\.org.code)) == ["HK-NV", "HK-W1"])
+            // Nobody is approved on site on that Monday: every unit with staff has no one on duty.
+            #expect(city.total.unitsNoOneOnDuty == 3 && city.total.unitsWithStaff == 3)
+        }
+    }
+
+    @Test func overdueTasksHealthAndPermitsCount() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let head = try await app.token("head.hk@t.vn")
+            let made = try await app.send(.POST, "/api/v1/tasks", headers: app.bearer(head),
+                                          json: TaskService.Input(title: "Báo cáo tuần", deadline: futureDay.value, assigneeStaffId: f.hkPerson.id))
+            #expect(made.status == .created, "\(made.body.string)")
+            try await app.db.sql.raw("UPDATE tasks SET deadline = \(bind: "2020-01-01")").run()
+            let state = HealthState()
+            state.id = UUID(); state.staffID = f.bdPerson.id!; state.orgID = f.bdUnit.id!; state.orgPath = f.bdUnit.path; state.kind = .isolating
+            state.basis = .headDecision; state.startsOn = LocalDate.of(Date()).value; state.lastDay = futureDay.value; state.detail = ""
+            state.previousStatus = .remote; state.createdBy = "t"
+            try await state.create(on: app.db)
+            let admin = try await app.token("admin@t.vn")
+            let city = try await dashboard(app, admin, "org=C")
+            #expect(city.total.tasksOverdue == 1 && city.total.isolating == 1)
+            #expect(city.children.first { $0.org.code == "HK" }?.figures.tasksOverdue == 1)
+            #expect(city.children.first { $0.org.code == "BD" }?.figures.isolating == 1)
+        }
+    }
+
+    /// Heads read their own subtree only; staff and checkpoints have no dashboard.
+    @Test func nobodyReadsOutsideTheirSubtree() async throws {
+        try await withApp { app in
+            _ = try await Fixture.make(app)
+            let headBD = try await app.token("head.bd@t.vn"), staff = try await app.token("staff.hk@t.vn"), noivu = try await app.token("noivu@t.vn")
+            let checkpoint = try await app.token("checkpoint@t.vn"), inspector = try await app.token("inspector@t.vn")
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=HK", headers: app.bearer(headBD)).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=BD", headers: app.bearer(headBD)).status == .ok)
+            #expect(try await app.send(.GET, "/api/v1/dashboard", headers: app.bearer(staff)).status == .forbidden)
+            #expect(try await app.send(.GET, "/api/v1/dashboard", headers: app.bearer(checkpoint)).status == .forbidden)
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=C", headers: app.bearer(noivu)).status == .ok)
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=C", headers: app.bearer(inspector)).status == .ok)
+            #expect(try await app.send(.GET, "/api/v1/dashboard/units?org=HK&only=noduty", headers: app.bearer(headBD)).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/dashboard/units?org=BD&only=everything", headers: app.bearer(headBD)).status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=BD&date=2026-02-30", headers: app.bearer(headBD)).status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/api/v1/dashboard?org=%27%3B--", headers: app.bearer(headBD)).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/dashboard").status == .unauthorized)
+            var web = try await WebSession.signIn(app, "head.bd@t.vn")
+            #expect(try await web.get("/dashboard?org=HK").status == .notFound)
+            #expect(try await web.get("/dashboard/events?org=HK").status == .notFound)
+            #expect(try await web.get("/dashboard.csv?org=HK").status == .notFound)
+            #expect(try await web.get("/dashboard/chart.svg?org=HK").status == .notFound)
+            _ = try await web.loadForm("/")
+        }
+    }
+
+    @Test func pageCsvChartAndPdf() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await report(app, f.hkPerson, org: f.hkUnit, day: monday, slot: "07:00", onTime: true)
+            let web = try await WebSession.signIn(app, "admin@t.vn")
+            let page = try await web.get("/dashboard?org=C&date=\(monday.value)")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("href=\"/dashboard?org=HK&amp;date=\(monday.value)\"") || page.body.string.contains("/dashboard?org=HK&date="))
+            #expect(page.body.string.contains("id=\"tile-report-0700\""))
+            let part = try await web.get("/dashboard?org=C&date=\(monday.value)&part=figures")
+            #expect(part.body.string.hasPrefix("<div id=\"dash-figures\""))
+            let csv = try await web.get("/dashboard.csv?org=C&date=\(monday.value)")
+            let lines = csv.body.string.split(whereSeparator: \.isNewline)
+            #expect(lines.count == 4)   // header, the city, two districts
+            #expect(lines[0].contains("reports_received_07:00"))
+            let svg = try await web.get("/dashboard/chart.svg?org=C&date=\(monday.value)")
+            #expect(svg.headers.contentType?.subType == "svg+xml" && svg.body.string.hasPrefix("<svg"))
+            let units = try await web.get("/dashboard/units?org=C&date=\(monday.value)&only=noduty&format=csv")
+            #expect(units.body.string.split(whereSeparator: \.isNewline).count == 3)   // header and the two units with staff
+            let pdf = try await web.get("/dashboard.pdf?org=C&date=\(monday.value)")
+            if PDFPrinter.binary != nil {
+                #expect(pdf.status == .ok)
+                #expect(pdf.body.string.hasPrefix("%PDF"))
+            } else {
+                #expect(pdf.status == .serviceUnavailable)
+            }
+        }
+    }
+
+    /// A watcher hears changes above and below its node, never a sibling's; a successful
+    /// write through the app announces the writer's unit.
+    @Test func changesReachTheRightWatchers() async throws {
+        let hub = LiveHub(heartbeat: .seconds(3600))
+        let hk = hub.watch("/c/hk/"), bd = hub.watch("/c/bd/")
+        hub.announce("/c/hk/unit/")
+        hub.announce("/c/")
+        var seen: [String] = []
+        for await e in hk { if case .change(let c) = e { seen.append(c.path) }; if seen.count == 2 { break } }
+        #expect(seen == ["/c/hk/unit/", "/c/"])
+        var bdSeen: [String] = []
+        for await e in bd { if case .change(let c) = e { bdSeen.append(c.path) }; break }
+        #expect(bdSeen == ["/c/"])
+        hub.receive(payload: "other 42 /c/bd/x/ /c/hk/")
+        hub.receive(payload: "\(hub.processID) 43 /c/bd/")   // our own, already delivered
+        hub.receive(payload: "garbage")
+        #expect(hub.lastID >= 42)
+        #expect(LiveHub.compact(["/a/b/", "/a/", "/c/d/e/"]) == ["/a/", "/c/d/e/"])
+        #expect(LiveHub.compact((0..<100).map { "/r/\($0 % 3)/\($0)/" }).count <= 40)
+        hub.close()
+        try await withApp { app in
+            _ = try await Fixture.make(app)
+            let before = app.live.lastID
+            let head = try await app.token("head.hk@t.vn")
+            let res = try await app.send(.POST, "/api/v1/tasks", headers: app.bearer(head), json: TaskService.Input(title: "Việc mới", deadline: futureDay.value))
+            #expect(res.status == .created || res.status == .unprocessableEntity)
+            #expect(app.live.lastID > before || res.status != .created)
+        }
+    }
+
+    /// On PostgreSQL, a NOTIFY from another process reaches this process's watchers.
+    @Test func notificationsFromAnotherProcessArrive() async throws {
+        guard isPostgres else { return }
+        try await withApp { app in
+            let task = LiveListener.start(app)
+            defer { task?.cancel() }
+            let stream = app.live.watch("/x/")
+            let consumer = Task { () -> String? in
+                for await e in stream { if case .change(let c) = e { return c.path } }
+                return nil
+            }
+            // The listener connects in the background: send until it hears one.
+            for attempt in 0..<40 where app.live.lastID < 1_000_000 {
+                try await app.db.sql.raw("SELECT pg_notify(\(bind: LiveListener.channel), \(bind: "another-process \(1_000_000 + attempt) /x/y/"))").run()
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(app.live.lastID >= 1_000_000)
+            let got = await consumer.value
+            #expect(got == "/x/y/")
+        }
+    }
+}
