@@ -17,7 +17,7 @@ enum InspectionService {
 
     static func requireTeamWork(_ team: InspectionTeam, actor: Actor, on db: any Database) async throws {
         guard try await mayWorkIn(team, actor: actor, on: db) else {
-            throw actor.may(.inspect, on: OrgPath(team.orgPath)) ? AppError.forbidden : AppError.notFound("")
+            throw actor.may(.readOrgs, on: OrgPath(team.orgPath)) ? AppError.forbidden : AppError.notFound("")
         }
     }
 
@@ -257,8 +257,9 @@ enum InspectionService {
                 guard mayAnswer(v, actor: actor) else { throw actor.may(.readOrgs, on: OrgPath(v.orgPath)) ? AppError.forbidden : AppError.notFound("") }
                 guard !text.isEmpty else { throw AppError.invalid("inspection.answer_missing", "") }
             case .close, .reopen:
-                guard let team else { throw AppError.notFound("team") }
-                try await requireTeamWork(team, actor: actor, on: tx)
+                guard let team, try await mayWorkIn(team, actor: actor, on: tx) else {
+                    throw actor.may(.readOrgs, on: OrgPath(v.orgPath)) ? AppError.forbidden : AppError.notFound("")
+                }
                 if action == .reopen && text.isEmpty { throw AppError.invalid("inspection.reopen_needs_reason", "") }
             }
             guard let next = v.status.after(action) else { throw AppError.conflict("inspection.violation_move", "\(v.status.rawValue) → \(action.rawValue)") }
