@@ -12,10 +12,12 @@ import VaporTesting
             let pages = ["/", "/orgs", "/orgs/\(f.hk.id!)", "/orgs/HK?q=hang", "/staff", "/staff?q=an&status=remote", "/staff/\(f.hkPerson.id!)",
                          "/account", "/users", "/audit", "/staff/new", "/staff/\(f.hkPerson.id!)/edit", "/orgs/\(f.hkUnit.id!)/edit",
                          "/orgs/\(f.hk.id!)/new", "/users/new", "/policy", "/policy?org=HK-NV&date=2021-07-26", "/directives",
-                         "/directives/new", "/onsite", "/presence", "/exceptions", "/exceptions?status=approved", "/notifications"]
+                         "/directives/new", "/onsite", "/presence", "/exceptions", "/exceptions?status=approved", "/notifications",
+                         "/dashboard", "/dashboard?org=HK", "/dashboard/units?only=noduty", "/contingency?org=HK-NV", "/inspections",
+                         "/inspections/violations", "/inspections/violations?status=all"]
             try await f.directive(app, number: "17/CT-UBND", over: f.city, DirectiveRules(maxOnSiteShare: Fraction(1, 2), allowedReasons: [.officeDuty]))
             try await f.link(app, "staff.hk@t.vn", to: f.hkPerson)
-            for email in ["admin@t.vn", "head.hk@t.vn", "lead.hk@t.vn", "staff.hk@t.vn", "checkpoint@t.vn", "steering@t.vn", "noivu@t.vn"] {
+            for email in ["admin@t.vn", "head.hk@t.vn", "lead.hk@t.vn", "staff.hk@t.vn", "checkpoint@t.vn", "steering@t.vn", "noivu@t.vn", "inspector@t.vn"] {
                 let s = try await WebSession.signIn(app, email)
                 for path in pages {
                     let res = try await s.get(path)

@@ -82,6 +82,8 @@ enum DemoSeeder {
             log("  đường dây nóng và lịch trực 24/7 / demo hotlines and 24/7 duty")
             try await DemoHealth.seed(on: tx)
             log("  sổ ra vào, khai báo y tế, cách ly và khách / demo presence, health, isolation and visitors")
+            try await DemoOversight.seed(on: tx)
+            log("  phương án ứng phó, đoàn kiểm tra, mẫu và vi phạm / demo contingency plan, inspections and a violation")
             try await AuditService.record(on: tx, actor: actor, action: "demo.seed", entityType: "system", entityID: nil,
                                           orgPath: orgs[0].path, summary: "demo data: \(orgs.count) orgs, \(people.count) staff, \(users.count) users")
             return Result(orgs: orgs.count, staff: people.count, users: users.map { (email: $0.0, role: $0.1, org: $0.2, note: $0.3) })
