@@ -91,6 +91,26 @@ import VaporTesting
         }
     }
 
+    /// Checked in without an approval is on site all the same: two in the register of a unit
+    /// whose cap is one make a breach.
+    @Test func theRegisterCountsOnSite() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            try await f.directive(app, number: "1/2", over: f.city, DirectiveRules(maxOnSiteShare: Fraction(1, 2)))
+            for p in [f.hkPerson, f.hkPerson2] {
+                let e = PresenceEntry()
+                e.id = UUID(); e.staffID = p.id!; e.orgID = f.hkUnit.id!; e.orgPath = f.hkUnit.path; e.date = monday.value; e.shift = .morning
+                e.checkedInAt = monday.start.addingTimeInterval(8 * 3600)
+                try await e.create(on: app.db)
+            }
+            let city = try await dashboard(app, try await app.token("admin@t.vn"), "org=C&date=\(monday.value)")
+            #expect(city.total.present == 2 && city.total.onSite == 2)
+            #expect(city.children.first { $0.org.code == "HK" }?.figures.cap == 1)
+            #expect(city.total.breaches == 1 && city.total.unitsNoOneOnDuty == 1)
+            #expect(city.children.first { $0.org.code == "HK" }?.figures.breaches == 1)
+        }
+    }
+
     /// Heads read their own subtree only; staff and checkpoints have no dashboard.
     @Test func nobodyReadsOutsideTheirSubtree() async throws {
         try await withApp { app in

@@ -46,14 +46,14 @@ enum DashboardChart {
 enum DashboardExport {
     static func csv(_ view: DashboardService.View) -> String {
         let slots = view.total.windows.map(\.slot)
-        var out = CSVTable.line(["code", "name", "alert_level", "staff", "on_site", "cap", "breaches", "units_no_one_on_duty"]
+        var out = CSVTable.line(["code", "name", "alert_level", "staff", "on_site", "checked_in", "cap", "breaches", "units_no_one_on_duty"]
                                 + slots.flatMap { ["reports_expected_\($0)", "reports_received_\($0)", "reports_on_time_\($0)"] }
                                 + ["tasks_overdue", "documents_overdue", "permits_active", "permits_revoked", "permits_suspended",
                                    "isolating", "monitoring", "pending_onsite", "pending_permits", "pending_exceptions", "pending_trips",
                                    "pending_meetings", "services_finished_30d", "services_on_time_30d", "tickets_open", "tickets_late",
                                    "violations_open", "violations_late"])
         func line(_ code: String, _ name: String, _ level: AlertLevel?, _ f: DashboardFigures) -> String {
-            var cells = [code, name, level.map { String($0.rawValue) } ?? "", String(f.staff), String(f.onSite), String(f.cap),
+            var cells = [code, name, level.map { String($0.rawValue) } ?? "", String(f.staff), String(f.onSite), String(f.present), String(f.cap),
                          String(f.breaches), String(f.unitsNoOneOnDuty)]
             for s in slots {
                 let w = f.windows.first { $0.slot == s }

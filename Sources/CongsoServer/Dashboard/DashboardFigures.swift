@@ -30,8 +30,10 @@ struct DashboardFigures: Content, Sendable {
     var staff = 0
     /// Expected to report today: not on leave and not away the whole day.
     var available = 0
-    /// Approved on site, the busiest shift of each unit.
+    /// On site in the busiest shift of each unit: approved or checked in, whichever is more.
     var onSite = 0
+    /// Checked in (the presence register), the busiest shift of each unit.
+    var present = 0
     /// The sum of the units' caps.
     var cap = 0
     /// Units with more approved on site than their cap (after a cap was lowered).
@@ -74,7 +76,7 @@ struct DashboardFigures: Content, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staff, available, onSite, cap, breaches, unitsWithStaff, unitsNoOneOnDuty, windows, tasksOverdue, documentsOverdue
+        case staff, available, onSite, present, cap, breaches, unitsWithStaff, unitsNoOneOnDuty, windows, tasksOverdue, documentsOverdue
         case permitsActive, permitsRevoked, permitsSuspended, isolating, monitoring
         case pendingOnSite, pendingPermits, pendingExceptions, pendingTrips, pendingMeetings, servicesFinished, servicesOnTime
         case ticketsOpen, ticketsLate, violationsOpen, violationsLate
@@ -86,7 +88,7 @@ struct DashboardFigures: Content, Sendable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func i(_ k: CodingKeys) throws -> Int { try c.decodeIfPresent(Int.self, forKey: k) ?? 0 }
-        staff = try i(.staff); available = try i(.available); onSite = try i(.onSite); cap = try i(.cap); breaches = try i(.breaches)
+        staff = try i(.staff); available = try i(.available); onSite = try i(.onSite); present = try i(.present); cap = try i(.cap); breaches = try i(.breaches)
         unitsWithStaff = try i(.unitsWithStaff); unitsNoOneOnDuty = try i(.unitsNoOneOnDuty)
         windows = try c.decodeIfPresent([Window].self, forKey: .windows) ?? []
         tasksOverdue = try i(.tasksOverdue); documentsOverdue = try i(.documentsOverdue); permitsActive = try i(.permitsActive)
@@ -100,7 +102,7 @@ struct DashboardFigures: Content, Sendable {
     /// The stored figures and those derived from them (totals and rates), as the API gives them.
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        for (k, v) in [(CodingKeys.staff, staff), (.available, available), (.onSite, onSite), (.cap, cap), (.breaches, breaches),
+        for (k, v) in [(CodingKeys.staff, staff), (.available, available), (.onSite, onSite), (.present, present), (.cap, cap), (.breaches, breaches),
                        (.unitsWithStaff, unitsWithStaff), (.unitsNoOneOnDuty, unitsNoOneOnDuty), (.tasksOverdue, tasksOverdue),
                        (.documentsOverdue, documentsOverdue), (.permitsActive, permitsActive), (.permitsRevoked, permitsRevoked),
                        (.permitsSuspended, permitsSuspended), (.isolating, isolating), (.monitoring, monitoring), (.pendingOnSite, pendingOnSite),

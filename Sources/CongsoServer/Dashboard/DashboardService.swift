@@ -85,6 +85,7 @@ enum DashboardService {
             board.add(path, \.staff, u.unit.staff)
             board.add(path, \.available, u.available)
             board.add(path, \.onSite, u.unit.onSite)
+            board.add(path, \.present, u.present)
             board.add(path, \.cap, u.unit.cap)
             board.add(path, \.unitsWithStaff, 1)
             if u.unit.breach { board.add(path, \.breaches, 1) }
@@ -127,7 +128,7 @@ enum DashboardService {
 }
 
 extension DashboardService {
-    struct UnitFact: Sendable { let unit: UnitOnSite; let available: Int }
+    struct UnitFact: Sendable { let unit: UnitOnSite; let present: Int; let available: Int }
 
     /// Each unit with staff under a path prefix: its staff, who is expected to report (not on
     /// leave, not away the whole day), the busiest shift's approved on site, and its cap.
@@ -146,6 +147,10 @@ extension DashboardService {
             SELECT org_path AS path, shift AS k, COUNT(*) AS n FROM onsite_requests
             WHERE date = \(bind: day.value) AND status = 'approved' AND org_path LIKE \(bind: like) GROUP BY org_path, shift
             """).all(decoding: PathCount.self)
+        async let presentRows = sql.raw("""
+            SELECT org_path AS path, shift AS k, COUNT(*) AS n FROM presence_entries
+            WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path, shift
+            """).all(decoding: PathCount.self)
         async let policy = PolicyInputs.load(on: day, db: db)
         var staffOf: [String: (id: UUID, n: Int, onLeave: Int)] = [:]
         for r in try await staffRows {
@@ -156,12 +161,20 @@ extension DashboardService {
         }
         var away: [String: Int] = [:]
         for r in try await awayRows { away[r.path] = r.n }
-        var busiest: [String: Int] = [:]
-        for r in try await onSiteRows { busiest[r.path] = max(busiest[r.path] ?? 0, r.n) }
+        // Per unit and shift the larger of approved and checked in: someone in the register
+        // without an approval is on site all the same.
+        var byShift: [String: [String: (approved: Int, present: Int)]] = [:]
+        for r in try await onSiteRows { byShift[r.path, default: [:]][r.k ?? "", default: (0, 0)].approved = r.n }
+        for r in try await presentRows { byShift[r.path, default: [:]][r.k ?? "", default: (0, 0)].present = r.n }
+        var busiest: [String: Int] = [:], present: [String: Int] = [:]
+        for (path, shifts) in byShift {
+            busiest[path] = shifts.values.map { max($0.approved, $0.present) }.max() ?? 0
+            present[path] = shifts.values.map(\.present).max() ?? 0
+        }
         let resolver = try await policy.resolver
         return staffOf.map { path, s in
             let cap = resolver.resolve(OrgPath(path), on: day).cap(staffCount: s.n).value
-            return UnitFact(unit: UnitOnSite(path: path, orgID: s.id, staff: s.n, onSite: busiest[path] ?? 0, cap: cap),
+            return UnitFact(unit: UnitOnSite(path: path, orgID: s.id, staff: s.n, onSite: busiest[path] ?? 0, cap: cap), present: present[path] ?? 0,
                             available: max(0, s.n - s.onLeave - (away[path] ?? 0)))
         }
     }

@@ -50,7 +50,7 @@ enum DashboardWeb {
         let q = "org=\(org.code)&date=\(day.value)"
         func t(_ k: String) -> String { req.t(k) }
         var tiles: [Tile] = [
-            Tile(id: "onsite", label: t("dash_onsite"), value: "\(f.onSite)/\(f.staff)", detail: t("dash_cap") + " \(f.cap) · " + percent(f.onSiteShare),
+            Tile(id: "onsite", label: t("dash_onsite"), value: "\(f.onSite)/\(f.staff)", detail: t("dash_cap") + " \(f.cap) · " + t("dash_present") + " \(f.present) · " + percent(f.onSiteShare),
                  href: "/onsite?\(q)", tone: f.breaches > 0 ? "bad" : "ok"),
             Tile(id: "breaches", label: t("dash_breaches"), value: "\(f.breaches)", detail: t("dash_units_with_staff") + " \(f.unitsWithStaff)",
                  href: "/dashboard/units?\(q)&only=breach", tone: f.breaches > 0 ? "bad" : "ok"),

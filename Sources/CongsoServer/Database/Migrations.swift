@@ -44,6 +44,7 @@ enum Migrations {
             AddRosterReplanNote(),
             CreateContingency(),
             CreateInspections(),
+            AddDashboardIndexes(),
         ]
     }
 }

@@ -56,7 +56,7 @@ extension OpenAPIDocument {
         let integer: JSON = ["type": "integer"], number: JSON = ["type": "number"], time = str(["format": "date-time"]), day = str(["format": "date"])
         let window = object(["slot": str(), "expected": integer, "received": integer, "onTime": integer, "missing": integer, "rate": nullable(number)])
         var figureProps: [String: JSON] = [:]
-        for k in ["staff", "available", "onSite", "cap", "breaches", "unitsWithStaff", "unitsNoOneOnDuty", "tasksOverdue", "documentsOverdue",
+        for k in ["staff", "available", "onSite", "present", "cap", "breaches", "unitsWithStaff", "unitsNoOneOnDuty", "tasksOverdue", "documentsOverdue",
                   "permitsActive", "permitsRevoked", "permitsSuspended", "isolating", "monitoring", "pendingOnSite", "pendingPermits",
                   "pendingExceptions", "pendingTrips", "pendingMeetings", "pendingTotal", "servicesFinished", "servicesOnTime", "ticketsOpen",
                   "ticketsLate", "violationsOpen", "violationsLate", "reportsMissing"] { figureProps[k] = integer }
