@@ -15,7 +15,6 @@ as the city's admin. Prints the row counts and p50/p95/max of each. Target: ≤ 
     python3 bench/health/trace.py --bin .build/release/congso --postgres postgres://congso:congso@127.0.0.1:5432/congso_bench
 """
 import argparse
-import json
 import os
 import random
 import statistics
@@ -25,21 +24,8 @@ import tempfile
 import time
 import urllib.request
 
-PASSWORD = "congso2021"
-
-
-def call(base, method, path, token=None, body=None):
-    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=120) as res:
-        return json.loads(res.read())
-
-
-def psql(url, sql, *, quiet=True):
-    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-t", "-A", "-c", sql], check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import PASSWORD, call, figures, psql  # noqa: E402
 
 
 def load(url, staff, units, days):
@@ -92,13 +78,6 @@ def load(url, staff, units, days):
     rows = int(psql(url, "SELECT count(*) FROM presence_entries"))
     print(f"  {rows:,} presence rows", flush=True)
     return rows
-
-
-def figures(label, ms):
-    ms = sorted(ms)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    print(f"{label:<44} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   max {ms[-1]:7.1f} ms", flush=True)
-    return p95
 
 
 def main():

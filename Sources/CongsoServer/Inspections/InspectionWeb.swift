@@ -12,7 +12,7 @@ enum InspectionWeb {
         web.post("inspections", "samples", use: draw)
         web.get("inspections", "samples", ":id", use: sample)
         web.get("inspections", "visits", ":id", use: visit)
-        web.on(.POST, "inspections", "visits", ":id", body: .collect(maxSize: "60mb"), use: record)
+        web.on(.POST, "inspections", "visits", ":id", body: .collect(maxSize: "12mb"), use: record)
         web.post("inspections", "visits", ":id", "violations", use: charge)
         web.get("inspections", "photos", ":id", use: photo)
         web.get("inspections", "violations", use: violations)

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""The dashboard at city scale (issue 17): a PostgreSQL database with the demo, then
+5,000 more units spread over Hà Nội's districts and departments, 100,000 staff in them,
+1,000,000 tasks, a year of daily reports (each person's 17:00 report on nine working days
+in ten, and all three windows of the measured day) and of the presence register (one shift
+on a third of the working days), and the server timing, as the city's admin:
+
+  * the city's view, GET /api/v1/dashboard?org=HN&date=D (every figure for the city and each
+    of its ~50 children),
+  * a district's view, GET /api/v1/dashboard?org=Q08&date=D,
+  * the 14-day chart of the city (GET /dashboard/chart.svg, a separate request the page loads).
+
+D is the last working day before today. Prints the row counts and p50/p95/max of each.
+Target: p95 ≤ 150 ms for the city's view (release build).
+
+    swift build -c release --product congso
+    python3 bench/dashboard/city.py --bin .build/release/congso --postgres postgres://congso:congso@127.0.0.1:5432/congso_bench
+"""
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import PASSWORD, call, figures, psql  # noqa: E402
+
+
+def without_indexes(url, table, work):
+    """Drops `table`'s secondary indexes and unique constraints, runs `work`, builds them again:
+    minutes for a bulk load instead of the tens of minutes that row-by-row upkeep takes."""
+    constraints = [line.split("|", 1) for line in psql(url, f"""
+        SELECT conname || '|' || pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = '{table}'::regclass AND contype = 'u'""").splitlines() if line]
+    indexes = [line.split("|", 1) for line in psql(url, f"""
+        SELECT indexname || '|' || indexdef FROM pg_indexes WHERE tablename = '{table}' AND indexname NOT LIKE '%_pkey'
+        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = '{table}'::regclass)""").splitlines() if line]
+    for name, _ in constraints:
+        psql(url, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        psql(url, f'DROP INDEX "{name}"')
+    work()
+    rebuild = "SET maintenance_work_mem = '512MB';"
+    rebuild += "".join(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition};' for name, definition in constraints)
+    rebuild += "".join(f"{definition};" for _, definition in indexes)
+    psql(url, rebuild + f"ANALYZE {table};")
+
+
+def load(url, staff, units, tasks, days, day):
+    t = time.time()
+    psql(url, f"""
+        CREATE TABLE bench_parents AS SELECT id, path, row_number() OVER (ORDER BY code) AS n FROM organizations
+            WHERE parent_id = (SELECT id FROM organizations WHERE code = 'HN') AND kind IN ('district', 'department');
+        CREATE TABLE bench_units AS SELECT gen_random_uuid() AS id, g AS n FROM generate_series(1, {units}) g;
+        INSERT INTO organizations (id, code, name, sort_key, search_text, kind, parent_id, path, created_at, updated_at)
+        SELECT u.id, 'BU-' || u.n, 'Đơn vị thử ' || u.n, 'zz' || lpad(u.n::text, 8, '0'), ' don vi thu ' || u.n, 'unit', p.id,
+               p.path || upper(u.id::text) || '/', now(), now()
+        FROM bench_units u JOIN bench_parents p ON p.n = ((u.n - 1) % (SELECT count(*) FROM bench_parents)) + 1;
+        INSERT INTO staff (id, org_id, full_name, sort_key, position, phone, email, skills, status, search_text, created_at, updated_at)
+        SELECT gen_random_uuid(), u.id, 'Cán bộ thử ' || g, 'zz' || lpad(g::text, 9, '0'), 'Chuyên viên', '', 'bench' || g || '@bench.vn', '',
+               'remote', ' can bo thu ' || g, now(), now()
+        FROM generate_series(1, {staff}) g JOIN bench_units u ON u.n = ((g - 1) % {units}) + 1;
+        CREATE TABLE bench_staff AS SELECT s.id, s.org_id, o.path, row_number() OVER (ORDER BY s.id) AS n
+            FROM staff s JOIN bench_units u ON u.id = s.org_id JOIN organizations o ON o.id = s.org_id;
+        CREATE INDEX ON bench_staff (n);
+        ANALYZE organizations; ANALYZE staff; ANALYZE bench_staff;
+    """)
+    print(f"  {units:,} units and {staff:,} staff in {time.time() - t:.1f} s", flush=True)
+
+    t = time.time()
+    # Statuses by a hash of the row number: half done, a twentieth cancelled, the rest open;
+    # deadlines over the last year and the next month.
+    without_indexes(url, "tasks", lambda: psql(url, f"""
+        INSERT INTO tasks (id, title, description, org_id, org_path, assignee_staff_id, assigner_label, deadline, priority, priority_rank,
+                           status, progress, search_text, created_at, updated_at)
+        SELECT gen_random_uuid(), 'Việc thử ' || g, '', s.org_id, s.path, s.id, 'bench',
+               to_char(current_date - 365 + (abs(hashtext('d' || g)) % 395), 'YYYY-MM-DD'), 'normal', 2,
+               (ARRAY['done','done','done','done','done','done','done','done','done','done',
+                      'new','new','new','inProgress','inProgress','inProgress','inProgress','blocked','blocked','cancelled'])[1 + abs(hashtext('s' || g)) % 20],
+               0, ' viec thu ' || g, now(), now()
+        FROM generate_series(1, {tasks}) g JOIN bench_staff s ON s.n = ((g - 1) % {staff}) + 1;
+    """))
+    print(f"  {tasks:,} tasks with their indexes in {time.time() - t:.1f} s", flush=True)
+
+    t = time.time()
+    without_indexes(url, "daily_reports", lambda: psql(url, f"""
+        INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
+        SELECT gen_random_uuid(), s.id, s.org_id, s.path, to_char(d, 'YYYY-MM-DD'), '17:00', 'Đã làm', '', '', 'remote',
+               (d::timestamp + interval '17 hours 20 minutes') AT TIME ZONE 'Asia/Ho_Chi_Minh', abs(hashtext(s.id::text || d::text)) % 10 <> 0,
+               (d::timestamp + interval '17 hours 20 minutes') AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        FROM bench_staff s CROSS JOIN generate_series(current_date - {days}, current_date - 1, interval '1 day') d
+        WHERE extract(isodow FROM d) < 6 AND abs(hashtext(d::text || s.id::text)) % 10 <> 0 AND d::date <> '{day}';
+        INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
+        SELECT gen_random_uuid(), s.id, s.org_id, s.path, '{day}', w, 'Đã làm', '', '', 'remote', now(), true, now()
+        FROM bench_staff s CROSS JOIN unnest(ARRAY['07:00', '11:00', '17:00']) w
+        WHERE abs(hashtext(w || s.id::text)) % 10 <> 0;
+    """))
+    reports = int(psql(url, "SELECT count(*) FROM daily_reports"))
+    print(f"  {reports:,} daily reports with their indexes in {time.time() - t:.1f} s", flush=True)
+
+    t = time.time()
+    without_indexes(url, "presence_entries", lambda: psql(url, f"""
+        INSERT INTO presence_entries (id, staff_id, org_id, org_path, date, shift, checked_in_at, checked_out_at)
+        SELECT gen_random_uuid(), s.id, s.org_id, s.path, to_char(d, 'YYYY-MM-DD'),
+               CASE WHEN (hashtext(s.id::text || d::text) & 8) = 0 THEN 'morning' ELSE 'afternoon' END,
+               (d::timestamp + interval '8 hours') AT TIME ZONE 'Asia/Ho_Chi_Minh', (d::timestamp + interval '11 hours 30 minutes') AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        FROM bench_staff s CROSS JOIN generate_series(current_date - {days}, current_date - 1, interval '1 day') d
+        WHERE extract(isodow FROM d) < 6 AND abs(hashtext(s.id::text || d::text)) % 3 = 0;
+    """))
+    presence = int(psql(url, "SELECT count(*) FROM presence_entries"))
+    print(f"  {presence:,} presence rows with their indexes in {time.time() - t:.1f} s", flush=True)
+    return reports, presence
+
+
+CITY = "the city's view (API)"
+
+
+def last_working_day():
+    d = datetime.date.today() - datetime.timedelta(days=1)
+    while d.isoweekday() > 5:
+        d -= datetime.timedelta(days=1)
+    return d.isoformat()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--postgres", required=True, help="A database URL this script may wipe")
+    ap.add_argument("--staff", type=int, default=100_000)
+    ap.add_argument("--units", type=int, default=5_000)
+    ap.add_argument("--tasks", type=int, default=1_000_000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--requests", type=int, default=60)
+    ap.add_argument("--port", type=int, default=8789)
+    ap.add_argument("--target-ms", type=float, default=150)
+    ap.add_argument("--check", action="store_true", help="Exit 1 when the city's p95 is above --target-ms")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="congso-dashboard-bench-")
+    env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=args.postgres, PORT=str(args.port))
+    subprocess.run(["psql", args.postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
+                   stderr=subprocess.DEVNULL)
+    print(f"Seeding the demo into {args.postgres.rsplit('@', 1)[-1]} …", flush=True)
+    server = subprocess.Popen([args.bin, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(args.port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{args.port}"
+    day = last_working_day()
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except Exception:
+                time.sleep(1)
+        else:
+            sys.exit("the server did not start")
+        print("Loading the city:", flush=True)
+        reports, presence = load(args.postgres, args.staff, args.units, args.tasks, args.days, day)
+        psql(args.postgres, "VACUUM ANALYZE")
+        token = call(base, "POST", "/api/v1/auth/token", body={"email": "admin@congso.vn", "password": PASSWORD})["token"]
+        results = {}
+        for label, path, raw in ((CITY, f"/api/v1/dashboard?org=HN&date={day}", False),
+                                 ("a district's view (API)", f"/api/v1/dashboard?org=Q08&date={day}", False),
+                                 ("the city's 14-day chart (SVG)", f"/dashboard/chart.svg?org=HN&date={day}", True)):
+            call(base, "GET", path, token, raw=raw)  # warm the pools and the plans
+            ms = []
+            for _ in range(args.requests):
+                t = time.perf_counter()
+                body = call(base, "GET", path, token, raw=raw)
+                ms.append((time.perf_counter() - t) * 1000)
+            results[label] = (ms, body)
+        city = results[CITY][1]["total"]
+        print(f"\nThe dashboard on {day}: {args.staff:,} staff in {args.units:,} units, {args.tasks:,} tasks, "
+              f"{reports:,} daily reports, {presence:,} presence rows")
+        print(f"  the city: {city['staff']:,} staff, {city['tasksOverdue']:,} overdue tasks, "
+              + ", ".join(f"{w['slot']} {w['received']:,}/{w['expected']:,}" for w in city["windows"])
+              + f", {city['unitsWithStaff']:,} units with staff, {len(results[CITY][1]['children'])} rows")
+        p95 = {label: figures(label, ms) for label, (ms, _) in results.items()}
+        ok = p95[CITY] <= args.target_ms
+        print(f"target p95 ≤ {args.target_ms:.0f} ms for the city's view: {'met' if ok else 'MISSED'}")
+        if args.check and not ok:
+            sys.exit(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
