@@ -54,7 +54,7 @@ func routes(_ app: Application) throws {
     MailUnsubscribe.register(app)
 
     // MARK: - Web (forms protected against cross-site requests)
-    let web = app.grouped(CSRFMiddleware())
+    let web = app.grouped(CSRFMiddleware()).grouped(TableCSVMiddleware())
     AuthWeb.register(web)
     OrgWeb.register(web)
     StaffWeb.register(web)

@@ -218,3 +218,32 @@ import VaporTesting
         }
     }
 }
+
+/// Every list page answers `?format=csv` with the table it shows (all rows), and a cell that
+/// would start a spreadsheet formula stays text.
+@Suite struct ListCSVTests {
+    @Test func everyListHasItsCSV() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            let hostile = try await f.crowd(app, in: f.hkUnit, count: 30, prefix: "=HYPERLINK(\"x\")")
+            _ = hostile
+            let web = try await WebSession.signIn(app, "admin@t.vn")
+            for path in ["/staff?org=HK-NV", "/users", "/audit", "/permits", "/onsite", "/absences",
+                         "/inspections/violations?status=all", "/dashboard/units?only=noduty"] {
+                let res = try await web.get(path + (path.contains("?") ? "&" : "?") + "format=csv")
+                #expect(res.status == .ok, "\(path): \(res.status)")
+                #expect(res.headers.contentType?.subType == "csv", "\(path)")
+            }
+            let users = try await web.get("/users?format=csv").body.string
+            #expect(users.split(whereSeparator: \.isNewline).count >= 10, "\(users.prefix(300))")
+            let staff = try await web.get("/staff?org=HK-NV&format=csv").body.string
+            // 32 people on one export, more than a page.
+            #expect(staff.split(whereSeparator: \.isNewline).count >= 33, "\(staff.prefix(300))")
+            #expect(!staff.contains("\n=HYPERLINK") && !staff.contains(",=HYPERLINK"))
+            #expect(TableCSV.csv(fromPage: "<p>no table</p>") == nil)
+            let table = "<table class=\"list\"><thead><tr><th>Tên</th><th>Việc</th></tr></thead><tbody><tr><td data-label=\"x\"><a href=\"/a\">Lê&nbsp;Văn &amp; A</a></td>"
+                + "<td><form method=\"post\"><button>Duyệt</button></form>@SUM(1)</td></tr></tbody></table>"
+            #expect(TableCSV.csv(fromPage: table) == "Tên,Việc\r\nLê Văn & A,'@SUM(1)\r\n")
+        }
+    }
+}

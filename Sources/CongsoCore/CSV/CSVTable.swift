@@ -85,4 +85,14 @@ public enum CSVTable {
     public static func line(_ fields: [String]) -> String {
         fields.map(escape).joined(separator: ",") + "\r\n"
     }
+
+    /// A line for a report opened in a spreadsheet: a cell that would start a formula
+    /// (=, +, -, @, tab, carriage return) is kept as text with a leading apostrophe, so a
+    /// name typed as "=HYPERLINK(…)" never runs. (Files meant for import back use `line`.)
+    public static func reportLine(_ fields: [String]) -> String {
+        line(fields.map { f in
+            guard let c = f.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c) else { return f }
+            return "'" + f
+        })
+    }
 }

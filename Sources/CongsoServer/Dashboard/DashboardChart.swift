@@ -46,7 +46,7 @@ enum DashboardChart {
 enum DashboardExport {
     static func csv(_ view: DashboardService.View) -> String {
         let slots = view.total.windows.map(\.slot)
-        var out = CSVTable.line(["code", "name", "alert_level", "staff", "on_site", "checked_in", "cap", "breaches", "units_no_one_on_duty"]
+        var out = CSVTable.reportLine(["code", "name", "alert_level", "staff", "on_site", "checked_in", "cap", "breaches", "units_no_one_on_duty"]
                                 + slots.flatMap { ["reports_expected_\($0)", "reports_received_\($0)", "reports_on_time_\($0)"] }
                                 + ["tasks_overdue", "documents_overdue", "permits_active", "permits_revoked", "permits_suspended",
                                    "isolating", "monitoring", "pending_onsite", "pending_permits", "pending_exceptions", "pending_trips",
@@ -62,7 +62,7 @@ enum DashboardExport {
             cells += [f.tasksOverdue, f.documentsOverdue, f.permitsActive, f.permitsRevoked, f.permitsSuspended, f.isolating, f.monitoring,
                       f.pendingOnSite, f.pendingPermits, f.pendingExceptions, f.pendingTrips, f.pendingMeetings, f.servicesFinished,
                       f.servicesOnTime, f.ticketsOpen, f.ticketsLate, f.violationsOpen, f.violationsLate].map(String.init)
-            return CSVTable.line(cells)
+            return CSVTable.reportLine(cells)
         }
         out += line(view.org.code, view.org.name, view.levels[view.org.id!], view.total)
         for (c, f) in zip(view.children, view.rows) { out += line(c.code, c.name, view.levels[c.id!], f) }

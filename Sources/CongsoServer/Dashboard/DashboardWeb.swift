@@ -197,8 +197,8 @@ enum DashboardWeb {
                           rows: rows, hasRows: !rows.isEmpty, total: list.count, pages: bar.links, prev: bar.prev, next: bar.next,
                           csvURL: "/dashboard/units?org=\(org.code)&date=\(day.value)&only=\(only)&format=csv")
         if req.query[String.self, at: "format"] == "csv" {
-            var out = CSVTable.line(["unit", "code", "staff", "on_site", "cap"])
-            for u in sorted { out += CSVTable.line([names[u.orgID] ?? "", codeOf[u.orgID] ?? "", String(u.staff), String(u.onSite), String(u.cap)]) }
+            var out = CSVTable.reportLine(["unit", "code", "staff", "on_site", "cap"])
+            for u in sorted { out += CSVTable.reportLine([names[u.orgID] ?? "", codeOf[u.orgID] ?? "", String(u.staff), String(u.onSite), String(u.cap)]) }
             return Response.csv(out, filename: "units-\(only)-\(org.code)-\(day.value).csv")
         }
         return try await WebPage.render(req, "dashboard/units", title: d.title, nav: "dashboard", data: d)

@@ -156,8 +156,8 @@ enum InspectionWeb {
                               strata: strata.map { StratumRow(district: $0.districtName, lastResult: req.t("inspection_last_" + $0.lastResult), population: $0.population, drawn: $0.drawn) },
                               visits: rows)
         if req.query[String.self, at: "format"] == "csv" {
-            var out = CSVTable.line(["unit", "code", "stratum", "status", "visited_on"])
-            for r in rows { out += CSVTable.line([r.unit, r.code, r.stratum, r.statusKey, r.visitedOn]) }
+            var out = CSVTable.reportLine(["unit", "code", "stratum", "status", "visited_on"])
+            for r in rows { out += CSVTable.reportLine([r.unit, r.code, r.stratum, r.statusKey, r.visitedOn]) }
             return Response.csv(out, filename: "sample-\(org.code)-\(s.seed).csv")
         }
         return try await WebPage.render(req, "inspections/sample", title: req.t("inspection_sample_title"), nav: "inspections", data: data)
@@ -260,12 +260,12 @@ enum InspectionWeb {
         let page = csv ? PageRequest(page: 1, per: 200) : try PageRequest(req)
         let today = LocalDate.of(Date())
         if csv {
-            var out = CSVTable.line(["unit", "head", "description", "deadline", "status", "answer", "closing_note"])
+            var out = CSVTable.reportLine(["unit", "head", "description", "deadline", "status", "answer", "closing_note"])
             var p = 1
             while true {
                 let chunk = try await InspectionService.violations(under: org.path, openOnly: status == "open", actor: actor, page: PageRequest(page: p, per: 200), on: req.db)
                 let names = try await OrgService.names(Set(chunk.items.map(\.orgID)), on: req.db)
-                for v in chunk.items { out += CSVTable.line([names[v.orgID] ?? "", v.headName, v.details, v.deadline, v.status.rawValue, v.answer, v.closingNote]) }
+                for v in chunk.items { out += CSVTable.reportLine([names[v.orgID] ?? "", v.headName, v.details, v.deadline, v.status.rawValue, v.answer, v.closingNote]) }
                 if p >= chunk.pageCount || p >= 500 { break }
                 p += 1
             }

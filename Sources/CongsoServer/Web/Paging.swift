@@ -11,11 +11,22 @@ struct PageRequest: Sendable {
         self.per = max(1, min(per, 200))
     }
 
+    /// Every row on one page, for an export.
+    private init(export: Void) {
+        page = 1
+        per = TableCSVMiddleware.maxRows
+    }
+
     init(_ req: Request) throws {
         func int(_ name: String) throws -> Int? {
             guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
             guard let v = Int(raw), v >= 1 else { throw AppError.badRequest("\(name) must be a positive whole number") }
             return v
+        }
+        if req.isExport {
+            // An export is every row on one page (bounded).
+            self.init(export: ())
+            return
         }
         self.init(page: try int("page") ?? 1, per: try int("per") ?? 25)
     }

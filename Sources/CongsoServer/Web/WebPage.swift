@@ -57,6 +57,8 @@ struct PageContext<T: Encodable>: Encodable {
     let flash: String?
     let flashError: String?
     let unread: Int
+    /// This page as CSV (its list table; Web/TableCSV), for the pager's link.
+    let csvHref: String
     let data: T
 }
 
@@ -99,7 +101,8 @@ enum WebPage {
                                   t: req.application.translations.table(lang), me: me,
                                   csrf: CSRFMiddleware.token(for: req), title: title, nav: nav, navGroup: Self.group(of: nav),
                                   path: req.url.path, flash: flash, flashError: flashError,
-                                  unread: try await NotificationService.unreadCount(req.actor?.userID, on: req.db), data: data)
+                                  unread: try await NotificationService.unreadCount(req.actor?.userID, on: req.db),
+                                  csvHref: csvHref(req), data: data)
         let response = try await req.view.render(template, context).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if let q = req.query[String.self, at: "lang"], Translations.languages.contains(q) {
@@ -107,6 +110,15 @@ enum WebPage {
                                                          isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+
+    static func csvHref(_ req: Request) -> String {
+        var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" && $0.name != "format" && $0.name != "per" }
+        items.append(URLQueryItem(name: "format", value: "csv"))
+        var c = URLComponents()
+        c.path = req.url.path
+        c.queryItems = items
+        return c.string ?? req.url.path + "?format=csv"
     }
 
     /// Which menu group a page's `nav` key sits in.
