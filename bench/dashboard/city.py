@@ -19,34 +19,11 @@ Target: p95 ≤ 150 ms for the city's view (release build).
 import argparse
 import datetime
 import os
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import PASSWORD, call, figures, psql  # noqa: E402
-
-
-def without_indexes(url, table, work):
-    """Drops `table`'s secondary indexes and unique constraints, runs `work`, builds them again:
-    minutes for a bulk load instead of the tens of minutes that row-by-row upkeep takes."""
-    constraints = [line.split("|", 1) for line in psql(url, f"""
-        SELECT conname || '|' || pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = '{table}'::regclass AND contype = 'u'""").splitlines() if line]
-    indexes = [line.split("|", 1) for line in psql(url, f"""
-        SELECT indexname || '|' || indexdef FROM pg_indexes WHERE tablename = '{table}' AND indexname NOT LIKE '%_pkey'
-        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = '{table}'::regclass)""").splitlines() if line]
-    for name, _ in constraints:
-        psql(url, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        psql(url, f'DROP INDEX "{name}"')
-    work()
-    rebuild = "SET maintenance_work_mem = '512MB';"
-    rebuild += "".join(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition};' for name, definition in constraints)
-    rebuild += "".join(f"{definition};" for _, definition in indexes)
-    psql(url, rebuild + f"ANALYZE {table};")
+from benchlib import PASSWORD, call, demo_server, figures, psql, without_indexes  # noqa: E402
 
 
 def load(url, staff, units, tasks, days, day):
@@ -138,24 +115,8 @@ def main():
     ap.add_argument("--target-ms", type=float, default=150)
     ap.add_argument("--check", action="store_true", help="Exit 1 when the city's p95 is above --target-ms")
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="congso-dashboard-bench-")
-    env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=args.postgres, PORT=str(args.port))
-    subprocess.run(["psql", args.postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
-                   stderr=subprocess.DEVNULL)
-    print(f"Seeding the demo into {args.postgres.rsplit('@', 1)[-1]} …", flush=True)
-    server = subprocess.Popen([args.bin, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(args.port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{args.port}"
     day = last_working_day()
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(1)
-        else:
-            sys.exit("the server did not start")
+    with demo_server(args.bin, args.postgres, args.port, "congso-dashboard-bench-") as base:
         print("Loading the city:", flush=True)
         reports, presence = load(args.postgres, args.staff, args.units, args.tasks, args.days, day)
         psql(args.postgres, "VACUUM ANALYZE")
@@ -182,9 +143,6 @@ def main():
         print(f"target p95 ≤ {args.target_ms:.0f} ms for the city's view: {'met' if ok else 'MISSED'}")
         if args.check and not ok:
             sys.exit(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

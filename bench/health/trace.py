@@ -18,14 +18,11 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import PASSWORD, call, figures, psql  # noqa: E402
+from benchlib import PASSWORD, call, demo_server, figures, psql, without_indexes  # noqa: E402
 
 
 def load(url, staff, units, days):
@@ -43,20 +40,8 @@ def load(url, staff, units, days):
     """)
     print(f"  {units:,} units and {staff:,} staff in {time.time() - t:.1f} s", flush=True)
     t = time.time()
-    # The register's indexes are dropped for the bulk load and built again after it (minutes,
-    # not the tens of minutes that maintaining them row by row takes).
-    constraints = [line.split("|", 1) for line in psql(url, """
-        SELECT conname || '|' || pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = 'presence_entries'::regclass AND contype = 'u'""").splitlines() if line]
-    indexes = [line.split("|", 1) for line in psql(url, """
-        SELECT indexname || '|' || indexdef FROM pg_indexes WHERE tablename = 'presence_entries'
-        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'presence_entries'::regclass)""").splitlines() if line]
-    for name, _ in constraints:
-        psql(url, f'ALTER TABLE presence_entries DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        psql(url, f'DROP INDEX "{name}"')
     # One shift on a third of the working days, by a hash of (person, day): the same on every run.
-    psql(url, f"""
+    without_indexes(url, "presence_entries", lambda: psql(url, f"""
         INSERT INTO presence_entries (id, staff_id, org_id, org_path, date, shift, checked_in_at, checked_out_at)
         SELECT gen_random_uuid(), s.id, s.org_id, o.path, to_char(d, 'YYYY-MM-DD'),
                CASE WHEN (hashtext(s.id::text || d::text) & 8) = 0 THEN 'morning' ELSE 'afternoon' END,
@@ -67,14 +52,9 @@ def load(url, staff, units, days):
         FROM staff s JOIN bench_units u ON u.id = s.org_id JOIN organizations o ON o.id = s.org_id
         CROSS JOIN generate_series(current_date - {days}, current_date - 1, interval '1 day') d
         WHERE extract(isodow FROM d) < 6 AND abs(hashtext(s.id::text || d::text)) % 3 = 0;
-    """)
-    loaded = time.time() - t
-    t = time.time()
-    rebuild = "SET maintenance_work_mem = '512MB';"
-    rebuild += "".join(f'ALTER TABLE presence_entries ADD CONSTRAINT "{name}" {definition};' for name, definition in constraints)
-    rebuild += "".join(f"{definition};" for _, definition in indexes)
-    psql(url, rebuild + "ANALYZE presence_entries; ANALYZE staff; ANALYZE organizations;")
-    print(f"  presence loaded in {loaded:.1f} s, its {len(constraints) + len(indexes)} indexes rebuilt in {time.time() - t:.1f} s", flush=True)
+    """))
+    psql(url, "ANALYZE staff; ANALYZE organizations;")
+    print(f"  presence loaded with its indexes in {time.time() - t:.1f} s", flush=True)
     rows = int(psql(url, "SELECT count(*) FROM presence_entries"))
     print(f"  {rows:,} presence rows", flush=True)
     return rows
@@ -94,23 +74,7 @@ def main():
     ap.add_argument("--target-ms", type=float, default=1000)
     ap.add_argument("--check", action="store_true", help="Exit 1 when a p95 is above --target-ms")
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="congso-trace-bench-")
-    env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=args.postgres, PORT=str(args.port))
-    subprocess.run(["psql", args.postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
-                   stderr=subprocess.DEVNULL)
-    print(f"Seeding the demo into {args.postgres.rsplit('@', 1)[-1]} …", flush=True)
-    server = subprocess.Popen([args.bin, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(args.port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(1)
-        else:
-            sys.exit("the server did not start")
+    with demo_server(args.bin, args.postgres, args.port, "congso-trace-bench-") as base:
         print("Loading the city:", flush=True)
         load(args.postgres, args.staff, args.units, args.days)
         token = call(base, "POST", "/api/v1/auth/token", body={"email": "admin@congso.vn", "password": PASSWORD})["token"]
@@ -140,9 +104,6 @@ def main():
         print(f"target p95 ≤ {args.target_ms:.0f} ms: {'met' if ok else 'MISSED'}")
         if args.check and not ok:
             sys.exit(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
