@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// Report rates by window over the 14 days up to a day, as a server-drawn SVG line chart.
-/// Received reports are one grouped query by day and window; expected ones are today's
+/// Received reports are one grouped query over the kept counts (`report_counts`) by day and window; expected ones are today's
 /// available staff on each report day of their unit's schedule (absences of past days are
 /// not subtracted, so a past rate can read a little low).
 enum DashboardChart {
@@ -15,7 +15,7 @@ enum DashboardChart {
         let first = day.adding(days: -(days - 1))
         struct Row: Decodable { let d: String; let k: String; let n: Int }
         async let received = req.db.sql.raw("""
-            SELECT date AS d, slot AS k, COUNT(*) AS n FROM daily_reports
+            SELECT date AS d, slot AS k, SUM(received) AS n FROM report_counts
             WHERE date >= \(bind: first.value) AND date <= \(bind: day.value) AND org_path LIKE \(bind: org.path + "%") GROUP BY date, slot
             """).all(decoding: Row.self)
         async let facts = DashboardService.unitFacts(under: org.path + "%", on: day, db: req.db)

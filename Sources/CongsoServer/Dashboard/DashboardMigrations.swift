@@ -8,6 +8,6 @@ struct AddDashboardIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.sql.raw("DROP INDEX IF EXISTS idx_onsite_requests_date_org_path").run()
+        try await (try database.sql).raw("DROP INDEX IF EXISTS idx_onsite_requests_date_org_path").run()
     }
 }

@@ -33,7 +33,7 @@ enum DashboardService {
 
         async let unitRows = unitFacts(under: like, on: day, db: db)
         async let reportRows = sql.raw("""
-            SELECT org_path AS path, slot AS k, COUNT(*) AS n, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS m FROM daily_reports
+            SELECT org_path AS path, slot AS k, SUM(received) AS n, SUM(on_time) AS m FROM report_counts
             WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path, slot
             """).all(decoding: PathCount.self)
         async let taskRows = sql.raw("""

@@ -45,6 +45,7 @@ enum Migrations {
             CreateContingency(),
             CreateInspections(),
             AddDashboardIndexes(),
+            AddReportCounts(),
         ]
     }
 }
