@@ -35,13 +35,15 @@ def figures(label, ms):
 
 
 @contextlib.contextmanager
-def demo_server(binary, postgres, port, prefix):
-    """A server with the demo on a wiped PostgreSQL database; yields its base URL."""
+def demo_server(binary, postgres, port, prefix, reuse=False):
+    """A server with the demo on a wiped PostgreSQL database (or, with `reuse`, on the database
+    as an earlier run left it, migrated by the server on start); yields its base URL."""
     work = tempfile.mkdtemp(prefix=prefix)
     env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=postgres, PORT=str(port))
-    subprocess.run(["psql", postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, stderr=subprocess.DEVNULL)
-    print(f"Seeding the demo into {postgres.rsplit('@', 1)[-1]} …", flush=True)
-    server = subprocess.Popen([binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+    if not reuse:
+        subprocess.run(["psql", postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, stderr=subprocess.DEVNULL)
+        print(f"Seeding the demo into {postgres.rsplit('@', 1)[-1]} …", flush=True)
+    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)] + ([] if reuse else ["--demo"]), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -125,11 +125,17 @@ def main():
     ap.add_argument("--port", type=int, default=8789)
     ap.add_argument("--target-ms", type=float, default=150)
     ap.add_argument("--check", action="store_true", help="Exit 1 when the city's p95 is above --target-ms")
+    ap.add_argument("--reuse", action="store_true", help="Measure again on the city an earlier run loaded (the server migrates it)")
     args = ap.parse_args()
     day = last_working_day()
-    with demo_server(args.bin, args.postgres, args.port, "congso-dashboard-bench-") as base:
-        print("Loading the city:", flush=True)
-        reports, presence = load(args.postgres, args.staff, args.units, args.tasks, args.days, day)
+    with demo_server(args.bin, args.postgres, args.port, "congso-dashboard-bench-", reuse=args.reuse) as base:
+        if args.reuse:
+            day = psql(args.postgres, "SELECT max(date) FROM daily_reports WHERE slot = '07:00'")
+            reports = int(psql(args.postgres, "SELECT count(*) FROM daily_reports"))
+            presence = int(psql(args.postgres, "SELECT count(*) FROM presence_entries"))
+        else:
+            print("Loading the city:", flush=True)
+            reports, presence = load(args.postgres, args.staff, args.units, args.tasks, args.days, day)
         psql(args.postgres, "VACUUM ANALYZE")
         token = call(base, "POST", "/api/v1/auth/token", body={"email": "admin@congso.vn", "password": PASSWORD})["token"]
         results = {}

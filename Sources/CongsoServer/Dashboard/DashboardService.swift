@@ -27,53 +27,56 @@ enum DashboardService {
         let children = try await OrgService.children(of: org, on: db)
         var board = FigureBoard(scope: org.orgPath, children: children.map(\.orgPath))
         let like = org.path + "%"
+        // Figures that need no unit of their own are summed by the child they fall in (the
+        // path cut after the next id): a few dozen rows for the city, not one per unit.
+        let cut = String(org.path.count + 37)
         let sql = try db.sql
         let today = LocalDate.of(now)
 
 
         async let unitRows = unitFacts(under: like, on: day, db: db)
         async let reportRows = sql.raw("""
-            SELECT org_path AS path, slot AS k, SUM(received) AS n, SUM(on_time) AS m FROM report_counts
-            WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path, slot
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, slot AS k, SUM(received) AS n, SUM(on_time) AS m FROM report_counts
+            WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut)), slot
             """).all(decoding: PathCount.self)
         async let taskRows = sql.raw("""
-            SELECT org_path AS path, COUNT(*) AS n FROM tasks
-            WHERE status IN ('new', 'inProgress', 'blocked') AND deadline < \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, COUNT(*) AS n FROM tasks
+            WHERE status IN ('new', 'inProgress', 'blocked') AND deadline < \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: PathCount.self)
         async let documentRows = sql.raw("""
-            SELECT t.org_path AS path, COUNT(DISTINCT r.document_id) AS n FROM document_routes r JOIN tasks t ON t.id = r.task_id
-            WHERE t.status IN ('new', 'inProgress', 'blocked') AND r.deadline < \(bind: day.value) AND t.org_path LIKE \(bind: like) GROUP BY t.org_path
+            SELECT substr(t.org_path, 1, \(unsafeRaw: cut)) AS path, COUNT(DISTINCT r.document_id) AS n FROM document_routes r JOIN tasks t ON t.id = r.task_id
+            WHERE t.status IN ('new', 'inProgress', 'blocked') AND r.deadline < \(bind: day.value) AND t.org_path LIKE \(bind: like) GROUP BY substr(t.org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: PathCount.self)
         async let permitRows = sql.raw("""
-            SELECT org_path AS path, status AS k, COUNT(*) AS n FROM permits
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, status AS k, COUNT(*) AS n FROM permits
             WHERE org_path LIKE \(bind: like) AND valid_until >= \(bind: day.value)
-              AND (status = 'requested' OR valid_from <= \(bind: day.value)) GROUP BY org_path, status
+              AND (status = 'requested' OR valid_from <= \(bind: day.value)) GROUP BY substr(org_path, 1, \(unsafeRaw: cut)), status
             """).all(decoding: PathCount.self)
         async let healthRows = sql.raw("""
-            SELECT org_path AS path, kind AS k, COUNT(*) AS n FROM health_states
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, kind AS k, COUNT(*) AS n FROM health_states
             WHERE org_path LIKE \(bind: like) AND starts_on <= \(bind: day.value) AND last_day >= \(bind: day.value)
-              AND (ended_on IS NULL OR ended_on > \(bind: day.value)) GROUP BY org_path, kind
+              AND (ended_on IS NULL OR ended_on > \(bind: day.value)) GROUP BY substr(org_path, 1, \(unsafeRaw: cut)), kind
             """).all(decoding: PathCount.self)
         async let pendingRows = sql.raw("""
-            SELECT org_path AS path, 'onsite' AS k, COUNT(*) AS n FROM onsite_requests
-              WHERE status = 'pending' AND date >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
-            UNION ALL SELECT org_path AS path, 'exception' AS k, COUNT(*) AS n FROM cap_exceptions
-              WHERE status IN ('submitted', 'forwarded') AND valid_until >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
-            UNION ALL SELECT org_path AS path, 'trip' AS k, COUNT(*) AS n FROM city_trips
-              WHERE status = 'requested' AND return_on >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY org_path
-            UNION ALL SELECT org_path AS path, 'meeting' AS k, COUNT(*) AS n FROM meetings
-              WHERE status = 'pending' AND starts_at >= \(bind: now) AND org_path LIKE \(bind: like) GROUP BY org_path
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, 'onsite' AS k, COUNT(*) AS n FROM onsite_requests
+              WHERE status = 'pending' AND date >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
+            UNION ALL SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, 'exception' AS k, COUNT(*) AS n FROM cap_exceptions
+              WHERE status IN ('submitted', 'forwarded') AND valid_until >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
+            UNION ALL SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, 'trip' AS k, COUNT(*) AS n FROM city_trips
+              WHERE status = 'requested' AND return_on >= \(bind: today.value) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
+            UNION ALL SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, 'meeting' AS k, COUNT(*) AS n FROM meetings
+              WHERE status = 'pending' AND starts_at >= \(bind: now) AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: PathCount.self)
         async let serviceRows = sql.raw("""
-            SELECT org_path AS path, COUNT(*) AS n, SUM(CASE WHEN due_at IS NOT NULL AND finished_at <= due_at THEN 1 ELSE 0 END) AS m
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, COUNT(*) AS n, SUM(CASE WHEN due_at IS NOT NULL AND finished_at <= due_at THEN 1 ELSE 0 END) AS m
             FROM service_applications WHERE finished_at IS NOT NULL AND finished_at >= \(bind: now.addingTimeInterval(-30 * 86_400))
-              AND org_path LIKE \(bind: like) GROUP BY org_path
+              AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: PathCount.self)
         async let ticketRows = sql.raw("""
-            SELECT org_path AS path, COUNT(*) AS n, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS m FROM tickets
-            WHERE status = 'open' AND org_path LIKE \(bind: like) GROUP BY org_path
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, COUNT(*) AS n, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS m FROM tickets
+            WHERE status = 'open' AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: PathCount.self)
-        async let violationRows = InspectionFigures.openViolations(under: like, today: today, sql: sql)
+        async let violationRows = InspectionFigures.openViolations(under: like, cut: cut, today: today, sql: sql)
         async let levelRows = ContingencyService.levels(under: org.path, db: db)
         async let settings = ReportService.settings(on: db)
 

@@ -235,10 +235,12 @@ struct CreateInspections: AsyncMigration {
 enum InspectionFigures {
     struct Row: Decodable, Sendable { let path: String; let n: Int; let late: Int }
 
-    static func openViolations(under like: String, today: LocalDate, sql: any SQLDatabase) async throws -> [Row] {
-        try await sql.raw("""
-            SELECT org_path AS path, COUNT(*) AS n, SUM(CASE WHEN deadline < \(bind: today.value) THEN 1 ELSE 0 END) AS late
-            FROM inspection_violations WHERE status IN ('open', 'answered') AND org_path LIKE \(bind: like) GROUP BY org_path
+    /// `cut`: the length the paths are cut to (the node's children), as digits.
+    static func openViolations(under like: String, cut: String, today: LocalDate, sql: any SQLDatabase) async throws -> [Row] {
+        precondition(cut.allSatisfy(\.isNumber))
+        return try await sql.raw("""
+            SELECT substr(org_path, 1, \(unsafeRaw: cut)) AS path, COUNT(*) AS n, SUM(CASE WHEN deadline < \(bind: today.value) THEN 1 ELSE 0 END) AS late
+            FROM inspection_violations WHERE status IN ('open', 'answered') AND org_path LIKE \(bind: like) GROUP BY substr(org_path, 1, \(unsafeRaw: cut))
             """).all(decoding: Row.self)
     }
 }
