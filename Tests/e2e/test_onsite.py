@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_web import BASE, PASSWORD, check_page, flash_after, sign_in, browser  # noqa: F401  (fixture)
+from test_web import BASE, PASSWORD, after_navigation, check_page, flash_after, sign_in, browser  # noqa: F401  (fixture)
 
 UNIT = "Q08-P2"   # Phòng Nội vụ quận Hoàng Mai: 1/2 on site under 17/CT-UBND (Hoàng Mai)
 
@@ -109,7 +109,7 @@ def test_rules_requests_breaches_and_exception(browser, day):
     browser.find_element(By.ID, "ejust").send_keys("Bộ phận tiếp nhận hồ sơ một cửa cần thêm người trực")
     browser.execute_script(f"document.getElementById('validFrom').value='{date}';"
                            f"document.getElementById('validUntil').value='{date}';")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/exceptions'] button[type=submit]").click()
+    after_navigation(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/exceptions'] button[type=submit]").click)
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "exception-status")))
     exception_url = browser.current_url
     check_page(browser, "25-exception-filed")
@@ -121,13 +121,15 @@ def test_rules_requests_breaches_and_exception(browser, day):
     check_page(browser, "26-exceptions-home-affairs")
     browser.get(exception_url)
     browser.find_element(By.ID, "opinion").send_keys("Sở Nội vụ đề nghị chấp thuận")
-    browser.find_element(By.ID, "forward").click()
+    # Wait for the next page before reading it: Chromium may report the old page's vanished
+    # element as an inspector error instead of a stale reference.
+    after_navigation(browser, browser.find_element(By.ID, "forward").click)
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "exception-status"), "Chờ Ban chỉ đạo"))
 
     sign_in(browser, "bcd@congso.vn")
     browser.get(exception_url)
     browser.find_element(By.ID, "comment").send_keys("Đồng ý")
-    browser.find_element(By.ID, "approve").click()
+    after_navigation(browser, browser.find_element(By.ID, "approve").click)
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "exception-status"), "Đã phê duyệt"))
     check_page(browser, "27-exception-approved")
 
