@@ -23,7 +23,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     // MARK: - Database
     try DatabaseSetup.configure(app, options.database)
     DatabaseSetup.migrations(app)
-    if case .postgres(let url, let schema) = options.database { LiveListener.configure(app, url: url, schema: schema) }
+    if case .postgres(let url, _) = options.database { LiveListener.configure(app, url: url) }
     if options.autoMigrate {
         // First run creates and migrates the database; later runs are a no-op.
         app.fluent.migrationLogLevel = .debug

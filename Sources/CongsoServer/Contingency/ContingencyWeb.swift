@@ -45,8 +45,8 @@ enum ContingencyWeb {
         }
         let latest = versions.first
         let people = try await PeopleOptions.under(org.path, selected: nil, on: req.db)
-        let defaults = [(1, "1/1", ""), (2, "1/2", ""), (3, "1/3", ""), (4, "1/4", "")]
-        let forms = defaults.map { lvl, share, _ -> LevelForm in
+        let defaults = [(1, "1/1"), (2, "1/2"), (3, "1/3"), (4, "1/4")]
+        let forms = defaults.map { lvl, share -> LevelForm in
             let l = latest?.plan(at: AlertLevel(rawValue: lvl)!)
             let chosen = Set(l?.essential ?? [])
             return LevelForm(level: lvl, label: req.t("alert_level_\(lvl)"), share: l?.maxOnSiteShare.description ?? share,

@@ -13,12 +13,14 @@ enum LiveListener {
     static let channel = "congso_live"
 
     /// Wires the hub of a PostgreSQL application (nothing to do on SQLite: one process).
-    static func configure(_ app: Application, url: String, schema: String?) {
+    static func configure(_ app: Application, url: String) {
         app.live = LiveHub(broadcast: { [weak app] paths, id in
-            guard let app else { return }
+            // The flush runs a quarter of a second after a write: the application may be shutting
+            // down by then, and `app.db` must not be touched once its databases are gone.
+            guard let app, let db = app.databases.database(logger: app.logger, on: app.eventLoopGroup.any()) else { return }
             let payload = LiveHub.payload(process: app.live.processID, id: id, paths: paths)
             do {
-                try await app.db.sql.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
+                try await db.sql.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
             } catch {
                 app.logger.warning("live: NOTIFY failed: \(String(reflecting: error))")
             }

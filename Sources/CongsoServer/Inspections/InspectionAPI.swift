@@ -152,7 +152,7 @@ enum InspectionAPI {
         let org = try await scope(req, actor)
         let status = req.query[String.self, at: "status"] ?? "open"
         guard status == "open" || status == "all" else { throw AppError.invalid("inspection.status_invalid", status) }
-        return ListResponse(try await InspectionService.violations(under: org.path, openOnly: status == "open", actor: actor, page: try PageRequest(req), on: req.db).map(dto))
+        return ListResponse(try await InspectionService.violations(under: org.path, openOnly: status == "open", page: try PageRequest(req), on: req.db).map(dto))
     }
 
     struct ActInput: Content { var text: String? }

@@ -286,7 +286,7 @@ enum InspectionService {
     }
 
     /// Violations under a node, newest first; `open` keeps those not closed.
-    static func violations(under path: String, openOnly: Bool, actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<InspectionViolation> {
+    static func violations(under path: String, openOnly: Bool, page: PageRequest, on db: any Database) async throws -> Paged<InspectionViolation> {
         let q = InspectionViolation.query(on: db)
         if path != "/" { q.filter(\.$orgPath =~ path) }
         if openOnly { q.filter(\.$status ~~ [.open, .answered]) }

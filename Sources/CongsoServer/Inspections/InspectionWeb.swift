@@ -52,7 +52,7 @@ enum InspectionWeb {
         var done: [UUID: Int] = [:]
         for v in try await InspectionVisit.query(on: req.db).filter(\.$sampleID ~~ samples.compactMap(\.id)).filter(\.$status == .done).all() { done[v.sampleID, default: 0] += 1 }
         let inspectorUsers = try await NotificationService.usersCovering(org.orgPath, roles: [.inspector, .steering], on: req.db)
-        let open = try await InspectionService.violations(under: org.path, openOnly: true, actor: actor, page: PageRequest(page: 1, per: 1), on: req.db).total
+        let open = try await InspectionService.violations(under: org.path, openOnly: true, page: PageRequest(page: 1, per: 1), on: req.db).total
         let data = OfficeData(
             org: org.code, orgName: org.name, orgs: try await OrgOptions.tree(actor: actor, selected: org.code, on: req.db), canInspect: canInspect,
             teams: teams.map { t in TeamRow(id: t.id!.uuidString, name: t.name, unit: orgNames[t.orgID] ?? "",
@@ -263,7 +263,7 @@ enum InspectionWeb {
             var out = CSVTable.reportLine(["unit", "head", "description", "deadline", "status", "answer", "closing_note"])
             var p = 1
             while true {
-                let chunk = try await InspectionService.violations(under: org.path, openOnly: status == "open", actor: actor, page: PageRequest(page: p, per: 200), on: req.db)
+                let chunk = try await InspectionService.violations(under: org.path, openOnly: status == "open", page: PageRequest(page: p, per: 200), on: req.db)
                 let names = try await OrgService.names(Set(chunk.items.map(\.orgID)), on: req.db)
                 for v in chunk.items { out += CSVTable.reportLine([names[v.orgID] ?? "", v.headName, v.details, v.deadline, v.status.rawValue, v.answer, v.closingNote]) }
                 if p >= chunk.pageCount || p >= 500 { break }
@@ -271,7 +271,7 @@ enum InspectionWeb {
             }
             return Response.csv(out, filename: "violations-\(org.code).csv")
         }
-        let paged = try await InspectionService.violations(under: org.path, openOnly: status == "open", actor: actor, page: page, on: req.db)
+        let paged = try await InspectionService.violations(under: org.path, openOnly: status == "open", page: page, on: req.db)
         let names = try await OrgService.names(Set(paged.items.map(\.orgID)), on: req.db)
         let bar = PageLinks.make(base: ["org": org.code, "status": status], page: page.page, pageCount: paged.pageCount)
         let rows = paged.items.map { violationRow($0, unit: names[$0.orgID] ?? "", today: today, req: req) }
