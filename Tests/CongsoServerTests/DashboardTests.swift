@@ -131,6 +131,79 @@ import VaporTesting
         }
     }
 
+    /// The kept staff and on-site counts equal a count of their tables after any mix of new
+    /// staff, status changes, moves between units and removals; requests made, approved,
+    /// rejected, moved; check-ins made, moved and removed.
+    @Test func unitCountsFollowEveryWrite() async throws {
+        try await withApp { app in
+            let f = try await Fixture.make(app)
+            var rng = SeededRandom(seed: 7)
+            let units = [f.hkUnit, f.bdUnit, f.hkWard]
+            var staff = try await f.crowd(app, in: f.hkUnit, count: 6, prefix: "kc")
+            var requests: [OnSiteRequest] = [], entries: [PresenceEntry] = []
+            let days = (0..<3).map { monday.adding(days: -$0).value }
+            for i in 0..<90 {
+                let u = units.randomElement(using: &rng)!
+                switch Int.random(in: 0..<9, using: &rng) {
+                case 0:
+                    staff += try await f.crowd(app, in: u, count: 1, prefix: "kn\(i)-")
+                case 1:
+                    guard let p = staff.randomElement(using: &rng) else { continue }
+                    p.status = StaffStatus.allCases.randomElement(using: &rng)!
+                    if Bool.random(using: &rng) { p.$org.id = u.id! }
+                    try await p.update(on: app.db)
+                case 2:
+                    guard !staff.isEmpty else { continue }
+                    let i = Int.random(in: 0..<staff.count, using: &rng)
+                    do { try await staff[i].delete(on: app.db); staff.remove(at: i) } catch {}   // refused while requests point at them
+                case 3, 4:
+                    guard let p = staff.randomElement(using: &rng) else { continue }
+                    let r = OnSiteRequest()
+                    r.id = UUID(); r.staffID = p.id!; r.orgID = u.id!; r.orgPath = u.path; r.date = days.randomElement(using: &rng)!
+                    r.shift = Shift.allCases.randomElement(using: &rng)!; r.reason = .officeDuty; r.justification = ""
+                    r.status = OnSiteRequest.Status.allCases.randomElement(using: &rng)!; r.decisionComment = ""
+                    do { try await r.create(on: app.db); requests.append(r) } catch {}   // one live request per person, day and shift
+                case 5:
+                    guard let r = requests.randomElement(using: &rng) else { continue }
+                    r.status = OnSiteRequest.Status.allCases.randomElement(using: &rng)!
+                    if Bool.random(using: &rng) { r.orgPath = u.path; r.orgID = u.id! }
+                    do { try await r.update(on: app.db) } catch {}
+                case 6:
+                    guard let p = staff.randomElement(using: &rng) else { continue }
+                    let e = PresenceEntry()
+                    e.id = UUID(); e.staffID = p.id!; e.orgID = u.id!; e.orgPath = u.path; e.date = days.randomElement(using: &rng)!
+                    e.shift = Shift.allCases.randomElement(using: &rng)!; e.checkedInAt = Date()
+                    do { try await e.create(on: app.db); entries.append(e) } catch {}
+                case 7:
+                    guard let e = entries.randomElement(using: &rng) else { continue }
+                    e.shift = Shift.allCases.randomElement(using: &rng)!; e.checkedOutAt = Date()
+                    do { try await e.update(on: app.db) } catch {}
+                default:
+                    guard !entries.isEmpty else { continue }
+                    try await entries.remove(at: Int.random(in: 0..<entries.count, using: &rng)).delete(on: app.db)
+                }
+            }
+            struct Staff: Decodable, Equatable { let o: UUID; let s: String; let n: Int }
+            let keptStaff = try await app.db.sql.raw("SELECT org_id AS o, status AS s, n FROM staff_counts WHERE n > 0")
+                .all(decoding: Staff.self).sorted { ($0.o.uuidString, $0.s) < ($1.o.uuidString, $1.s) }
+            let countedStaff = try await app.db.sql.raw("SELECT org_id AS o, status AS s, COUNT(*) AS n FROM staff GROUP BY org_id, status")
+                .all(decoding: Staff.self).sorted { ($0.o.uuidString, $0.s) < ($1.o.uuidString, $1.s) }
+            #expect(keptStaff == countedStaff)
+            struct OnSite: Decodable, Equatable { let p: String; let d: String; let s: String; let a: Int; let c: Int }
+            let keptOnSite = try await app.db.sql.raw("""
+                SELECT org_path AS p, date AS d, shift AS s, approved AS a, present AS c FROM onsite_counts WHERE approved > 0 OR present > 0 ORDER BY 1, 2, 3
+                """).all(decoding: OnSite.self)
+            let countedOnSite = try await app.db.sql.raw("""
+                SELECT org_path AS p, date AS d, shift AS s, SUM(a) AS a, SUM(c) AS c FROM (
+                    SELECT org_path, date, shift, 1 AS a, 0 AS c FROM onsite_requests WHERE status = 'approved'
+                    UNION ALL SELECT org_path, date, shift, 0 AS a, 1 AS c FROM presence_entries) x
+                GROUP BY org_path, date, shift ORDER BY 1, 2, 3
+                """).all(decoding: OnSite.self)
+            #expect(keptOnSite == countedOnSite)
+            #expect(!countedOnSite.isEmpty && requests.contains { $0.status == .approved })
+        }
+    }
+
     /// Checked in without an approval is on site all the same: two in the register of a unit
     /// whose cap is one make a breach.
     @Test func theRegisterCountsOnSite() async throws {

@@ -36,10 +36,14 @@ def load(url, staff, units, tasks, days, day):
         SELECT u.id, 'BU-' || u.n, 'Đơn vị thử ' || u.n, 'zz' || lpad(u.n::text, 8, '0'), ' don vi thu ' || u.n, 'unit', p.id,
                p.path || upper(u.id::text) || '/', now(), now()
         FROM bench_units u JOIN bench_parents p ON p.n = ((u.n - 1) % (SELECT count(*) FROM bench_parents)) + 1;
+        ALTER TABLE staff DISABLE TRIGGER USER;
         INSERT INTO staff (id, org_id, full_name, sort_key, position, phone, email, skills, status, search_text, created_at, updated_at)
         SELECT gen_random_uuid(), u.id, 'Cán bộ thử ' || g, 'zz' || lpad(g::text, 9, '0'), 'Chuyên viên', '', 'bench' || g || '@bench.vn', '',
                'remote', ' can bo thu ' || g, now(), now()
         FROM generate_series(1, {staff}) g JOIN bench_units u ON u.n = ((g - 1) % {units}) + 1;
+        DELETE FROM staff_counts;
+        INSERT INTO staff_counts (org_id, status, n) SELECT org_id, status, COUNT(*) FROM staff GROUP BY org_id, status;
+        ALTER TABLE staff ENABLE TRIGGER USER;
         CREATE TABLE bench_staff AS SELECT s.id, s.org_id, o.path, row_number() OVER (ORDER BY s.id) AS n
             FROM staff s JOIN bench_units u ON u.id = s.org_id JOIN organizations o ON o.id = s.org_id;
         CREATE INDEX ON bench_staff (n);
@@ -90,6 +94,8 @@ def load(url, staff, units, tasks, days, day):
     print(f"  {reports:,} daily reports with their indexes in {time.time() - t:.1f} s", flush=True)
 
     t = time.time()
+    # The kept on-site counts (onsite_counts) too are built once after the load.
+    psql(url, "ALTER TABLE presence_entries DISABLE TRIGGER USER")
     without_indexes(url, "presence_entries", lambda: psql(url, f"""
         INSERT INTO presence_entries (id, staff_id, org_id, org_path, date, shift, checked_in_at, checked_out_at)
         SELECT gen_random_uuid(), s.id, s.org_id, s.path, to_char(d, 'YYYY-MM-DD'),
@@ -98,6 +104,16 @@ def load(url, staff, units, tasks, days, day):
         FROM bench_staff s CROSS JOIN generate_series(current_date - {days}, current_date - 1, interval '1 day') d
         WHERE extract(isodow FROM d) < 6 AND abs(hashtext(s.id::text || d::text)) % 3 = 0;
     """))
+    psql(url, """
+        TRUNCATE onsite_counts;
+        INSERT INTO onsite_counts (org_path, date, shift, approved, present)
+        SELECT org_path, date, shift, SUM(a), SUM(p) FROM (
+            SELECT org_path, date, shift, 1 AS a, 0 AS p FROM onsite_requests WHERE status = 'approved'
+            UNION ALL SELECT org_path, date, shift, 0 AS a, 1 AS p FROM presence_entries) x
+        GROUP BY org_path, date, shift;
+        ALTER TABLE presence_entries ENABLE TRIGGER USER;
+        ANALYZE onsite_counts;
+    """)
     presence = int(psql(url, "SELECT count(*) FROM presence_entries"))
     print(f"  {presence:,} presence rows with their indexes in {time.time() - t:.1f} s", flush=True)
     return reports, presence

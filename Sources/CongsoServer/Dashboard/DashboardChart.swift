@@ -18,12 +18,12 @@ enum DashboardChart {
             SELECT date AS d, slot AS k, SUM(received) AS n FROM report_counts
             WHERE date >= \(bind: first.value) AND date <= \(bind: day.value) AND org_path LIKE \(bind: org.path + "%") GROUP BY date, slot
             """).all(decoding: Row.self)
-        async let facts = DashboardService.unitFacts(under: org.path + "%", on: day, db: req.db)
+        async let units = DashboardService.unitStaff(under: org.path + "%", on: day, db: req.db)
         let settings = try await ReportService.settings(on: req.db)
         let dates = (0..<days).map { first.adding(days: $0) }
         var expected: [String: [String: Int]] = [:]   // slot → date → expected
-        for u in try await facts {
-            let schedule = ReportService.schedule(at: u.unit.path, in: settings).schedule
+        for u in try await units {
+            let schedule = ReportService.schedule(at: u.path, in: settings).schedule
             for d in dates where schedule.isReportDay(d) {
                 for s in schedule.times { expected[s, default: [:]][d.value, default: 0] += u.available }
             }

@@ -132,53 +132,45 @@ enum DashboardService {
 
 extension DashboardService {
     struct UnitFact: Sendable { let unit: UnitOnSite; let present: Int; let available: Int }
+    /// A unit with staff: how many, and how many are expected to report on the day.
+    struct UnitStaff: Sendable { let path: String; let id: UUID; let staff: Int; let available: Int }
 
-    /// Each unit with staff under a path prefix: its staff, who is expected to report (not on
-    /// leave, not away the whole day), the busiest shift's approved on site, and its cap.
-    static func unitFacts(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitFact] {
+    /// Each unit with staff under a path prefix, from the kept counts: its staff, and who is
+    /// expected to report (not on leave, not away the whole day).
+    static func unitStaff(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitStaff] {
         let sql = try db.sql
-        struct UnitStaff: Decodable { let path: String; let id: UUID; let status: String; let n: Int }
+        struct Row: Decodable { let path: String; let id: UUID; let n: Int; let m: Int }
         async let staffRows = sql.raw("""
-            SELECT o.path AS path, o.id AS id, s.status AS status, COUNT(*) AS n FROM staff s JOIN organizations o ON o.id = s.org_id
-            WHERE o.path LIKE \(bind: like) GROUP BY o.path, o.id, s.status
-            """).all(decoding: UnitStaff.self)
+            SELECT o.path AS path, o.id AS id, SUM(c.n) AS n, SUM(CASE WHEN c.status = \(bind: StaffStatus.onLeave.rawValue) THEN c.n ELSE 0 END) AS m
+            FROM staff_counts c JOIN organizations o ON o.id = c.org_id WHERE o.path LIKE \(bind: like) AND c.n > 0 GROUP BY o.path, o.id
+            """).all(decoding: Row.self)
         async let awayRows = sql.raw("""
             SELECT org_path AS path, COUNT(DISTINCT staff_id) AS n FROM staff_absences
             WHERE org_path LIKE \(bind: like) AND shift IS NULL AND from_date <= \(bind: day.value) AND to_date >= \(bind: day.value) GROUP BY org_path
             """).all(decoding: PathCount.self)
-        async let onSiteRows = sql.raw("""
-            SELECT org_path AS path, shift AS k, COUNT(*) AS n FROM onsite_requests
-            WHERE date = \(bind: day.value) AND status = 'approved' AND org_path LIKE \(bind: like) GROUP BY org_path, shift
-            """).all(decoding: PathCount.self)
-        async let presentRows = sql.raw("""
-            SELECT org_path AS path, shift AS k, COUNT(*) AS n FROM presence_entries
-            WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path, shift
-            """).all(decoding: PathCount.self)
-        async let policy = PolicyInputs.load(on: day, db: db)
-        var staffOf: [String: (id: UUID, n: Int, onLeave: Int)] = [:]
-        for r in try await staffRows {
-            var e = staffOf[r.path] ?? (r.id, 0, 0)
-            e.n += r.n
-            if r.status == StaffStatus.onLeave.rawValue { e.onLeave += r.n }
-            staffOf[r.path] = e
-        }
         var away: [String: Int] = [:]
         for r in try await awayRows { away[r.path] = r.n }
-        // Per unit and shift the larger of approved and checked in: someone in the register
-        // without an approval is on site all the same.
-        var byShift: [String: [String: (approved: Int, present: Int)]] = [:]
-        for r in try await onSiteRows { byShift[r.path, default: [:]][r.k ?? "", default: (0, 0)].approved = r.n }
-        for r in try await presentRows { byShift[r.path, default: [:]][r.k ?? "", default: (0, 0)].present = r.n }
-        var busiest: [String: Int] = [:], present: [String: Int] = [:]
-        for (path, shifts) in byShift {
-            busiest[path] = shifts.values.map { max($0.approved, $0.present) }.max() ?? 0
-            present[path] = shifts.values.map(\.present).max() ?? 0
-        }
+        return try await staffRows.map { UnitStaff(path: $0.path, id: $0.id, staff: $0.n, available: max(0, $0.n - $0.m - (away[$0.path] ?? 0))) }
+    }
+
+    /// Each unit with staff under a path prefix: its staff and who is expected to report, the
+    /// busiest shift's on site (approved or checked in, whichever is more: someone in the
+    /// register without an approval is on site all the same), and its cap.
+    static func unitFacts(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitFact] {
+        async let staff = unitStaff(under: like, on: day, db: db)
+        async let onSiteRows = db.sql.raw("""
+            SELECT org_path AS path, MAX(CASE WHEN approved > present THEN approved ELSE present END) AS n, MAX(present) AS m
+            FROM onsite_counts WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path
+            """).all(decoding: PathCount.self)
+        async let policy = PolicyInputs.load(on: day, db: db)
+        var busiest: [String: (onSite: Int, present: Int)] = [:]
+        for r in try await onSiteRows { busiest[r.path] = (r.n, r.m ?? 0) }
         let resolver = try await policy.resolver
-        return staffOf.map { path, s in
-            let cap = resolver.resolve(OrgPath(path), on: day).cap(staffCount: s.n).value
-            return UnitFact(unit: UnitOnSite(path: path, orgID: s.id, staff: s.n, onSite: busiest[path] ?? 0, cap: cap), present: present[path] ?? 0,
-                            available: max(0, s.n - s.onLeave - (away[path] ?? 0)))
+        return try await staff.map { s in
+            let cap = resolver.resolve(OrgPath(s.path), on: day).cap(staffCount: s.staff).value
+            let here = busiest[s.path] ?? (0, 0)
+            return UnitFact(unit: UnitOnSite(path: s.path, orgID: s.id, staff: s.staff, onSite: here.onSite, cap: cap),
+                            present: here.present, available: s.available)
         }
     }
 

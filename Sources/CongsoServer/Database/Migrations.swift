@@ -46,6 +46,7 @@ enum Migrations {
             CreateInspections(),
             AddDashboardIndexes(),
             AddReportCounts(),
+            AddUnitCounts(),
         ]
     }
 }
