@@ -39,6 +39,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     // MARK: - Server
     if let port = Environment.get("PORT").flatMap(Int.init) { app.http.server.configuration.port = port }
     app.http.server.configuration.hostname = Environment.get("HOST") ?? "127.0.0.1"
+    app.http.server.configuration.shutdownTimeout = GracefulShutdown.drainTimeout
     app.routes.defaultMaxBodySize = "10mb"
     app.passwords.use(.bcrypt(cost: options.bcryptCost))
 

@@ -37,6 +37,8 @@ let needsDatabase = !args.contains("--help") && !args.contains("-h") && !offline
 do {
     try await configure(app, options: CongsoOptions(autoMigrate: needsDatabase))
     try await app.execute()
+    // `serve` returns here on SIGTERM or SIGINT: drain before the pools close.
+    await GracefulShutdown.drain(app)
 } catch let error as CommandError {
     // ConsoleKit's own parsing errors (a missing argument, an unknown option or command).
     await CommandUsage.fail(app, args: args, message: error.description)

@@ -64,5 +64,9 @@ enum LiveListener {
             task?.cancel()
             application.live.close()
         }
+        func shutdownAsync(_ application: Application) async {
+            application.live.close()
+            await task?.cancelAndWait()
+        }
     }
 }

@@ -85,6 +85,8 @@ enum Scheduler {
     struct Stopper: LifecycleHandler {
         let task: Task<Void, Never>
         func shutdown(_ application: Application) { task.cancel() }
+        /// Waits for a tick in progress to end: it must not outlive the database pools.
+        func shutdownAsync(_ application: Application) async { await task.cancelAndWait() }
     }
 
     /// The loop `serve` runs. CONGSO_SCHEDULER=off leaves it to another process.
