@@ -31,9 +31,10 @@ let args = Array(env.arguments.dropFirst())
 // Commands that work on the data start from a migrated database (created on first
 // run); `migrate` decides for itself, and help, `routes` and the roster files touch nothing.
 // `permit verify --trust-list F` is the offline check at a checkpoint: no database either.
+// `restore` puts another file in place of the database, so it must not hold it open.
 let offlineVerify = args.starts(with: ["permit", "verify"]) && args.contains { $0 == "--trust-list" || $0.hasPrefix("--trust-list=") }
 let needsDatabase = !args.contains("--help") && !args.contains("-h") && !offlineVerify
-    && !["migrate", "routes", "roster"].contains(args.first ?? "serve")
+    && !["migrate", "routes", "roster", "restore"].contains(args.first ?? "serve")
 do {
     try await configure(app, options: CongsoOptions(autoMigrate: needsDatabase))
     try await app.execute()

@@ -15,6 +15,8 @@ enum Commands {
         app.asyncCommands.use(SchedulerCommand(), as: "scheduler")
         app.asyncCommands.use(SearchReindexCommand(), as: "search-reindex")
         app.asyncCommands.use(SeedDocumentsCommand(), as: "seed-documents")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }
 

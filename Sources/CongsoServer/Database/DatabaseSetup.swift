@@ -53,6 +53,7 @@ enum DatabaseSetup {
     /// its own before the pool opens any. (sqlite-nio already retries on SQLITE_BUSY.)
     static func prepareFile(_ choice: DatabaseChoice) async throws {
         guard case .sqliteFile(let dir) = choice else { return }
+        try DatabaseLock.shared(in: dir)
         let connection = try await SQLiteConnection.open(storage: .file(path: dir + "/congso.sqlite"))
         do {
             let rows = try await connection.query("PRAGMA journal_mode=WAL")
