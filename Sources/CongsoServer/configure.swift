@@ -77,6 +77,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     app.metrics = AppMetrics(poolSize: options.database.isSQLite ? 1 : 4, eventLoops: app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }, driver: driver)
     app.middleware = .init()
     app.middleware.use(RequestMetricsMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(videoEngine: app.videoEngine, cookieSecure: Environment.get("COOKIE_SECURE") == "1"))
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(app.sessions.middleware)

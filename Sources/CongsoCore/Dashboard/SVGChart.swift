@@ -32,11 +32,10 @@ public struct SVGLineChart: Sendable {
         self.unit = unit
     }
 
-    static let style = """
-        text{font:11px system-ui,sans-serif;fill:#4a5568}.grid{stroke:#e3e7ee}.line{fill:none;stroke-width:2.5}\
-        .series-0{stroke:#0b57d0;fill:#0b57d0}.series-1{stroke:#c77700;fill:#c77700}\
-        .series-2{stroke:#2e7d32;fill:#2e7d32}.series-3{stroke:#8e24aa;fill:#8e24aa}path.line{fill:none}
-        """
+    /// The series' colours by their class; presentation attributes rather than a `<style>`
+    /// element, so the chart needs no inline style under the Content-Security-Policy.
+    static let palette = ["series-0": "#0b57d0", "series-1": "#c77700", "series-2": "#2e7d32", "series-3": "#8e24aa"]
+    static let textColour = "#4a5568", gridColour = "#e3e7ee"
 
     public static func escape(_ s: String) -> String {
         var out = ""
@@ -67,19 +66,20 @@ public struct SVGLineChart: Sendable {
         let n = max(labels.count, 1)
         func x(_ i: Int) -> Double { n == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(n - 1) }
         func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v, 0), maxValue) / maxValue) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\""
+            + " font-family=\"system-ui,sans-serif\" font-size=\"11\">"
         s += "<title>\(Self.escape(title))</title>"
         // The chart carries its own colours: an SVG shown through <img> does not see the page's CSS.
-        s += "<style>" + Self.style + "</style>"
+        let text = "fill=\"\(Self.textColour)\""
         for k in 0...4 {
             let v = maxValue * Double(k) / 4
             let yy = fmt(y(v))
-            s += "<line class=\"grid\" x1=\"\(fmt(left))\" y1=\"\(yy)\" x2=\"\(fmt(w - right))\" y2=\"\(yy)\"/>"
-            s += "<text class=\"axis\" x=\"\(fmt(left - 4))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Int(v.rounded()))\(Self.escape(unit))</text>"
+            s += "<line class=\"grid\" stroke=\"\(Self.gridColour)\" x1=\"\(fmt(left))\" y1=\"\(yy)\" x2=\"\(fmt(w - right))\" y2=\"\(yy)\"/>"
+            s += "<text class=\"axis\" \(text) x=\"\(fmt(left - 4))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Int(v.rounded()))\(Self.escape(unit))</text>"
         }
         let step = max(1, Int((Double(labels.count) / 7).rounded(.up)))
         for (i, label) in labels.enumerated() where i % step == 0 || i == labels.count - 1 {
-            s += "<text class=\"axis\" x=\"\(fmt(x(i)))\" y=\"\(fmt(h - bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>"
+            s += "<text class=\"axis\" \(text) x=\"\(fmt(x(i)))\" y=\"\(fmt(h - bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>"
         }
         for serie in series {
             var d = ""
@@ -89,18 +89,18 @@ public struct SVGLineChart: Sendable {
                 d += (pen ? " L" : " M") + "\(fmt(x(i))) \(fmt(y(v)))"
                 pen = true
             }
-            let cls = Self.escape(serie.cssClass)
-            if !d.isEmpty { s += "<path class=\"line \(cls)\" d=\"\(d.dropFirst())\"><title>\(Self.escape(serie.name))</title></path>" }
+            let cls = Self.escape(serie.cssClass), colour = Self.palette[serie.cssClass] ?? Self.palette["series-0"]!
+            if !d.isEmpty { s += "<path class=\"line \(cls)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" d=\"\(d.dropFirst())\"><title>\(Self.escape(serie.name))</title></path>" }
             for (i, v) in serie.values.prefix(labels.count).enumerated() {
                 guard let v, v.isFinite else { continue }
-                s += "<circle class=\"dot \(cls)\" cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\"><title>\(Self.escape(serie.name)) \(Self.escape(labels[i])): \(fmt(v))\(Self.escape(unit))</title></circle>"
+                s += "<circle class=\"dot \(cls)\" fill=\"\(colour)\" cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(v)))\" r=\"3\"><title>\(Self.escape(serie.name)) \(Self.escape(labels[i])): \(fmt(v))\(Self.escape(unit))</title></circle>"
             }
         }
         var lx = left
         for serie in series {
-            let cls = Self.escape(serie.cssClass)
-            s += "<rect class=\"key \(cls)\" x=\"\(fmt(lx))\" y=\"8\" width=\"12\" height=\"12\"/>"
-            s += "<text class=\"legend\" x=\"\(fmt(lx + 16))\" y=\"18\">\(Self.escape(serie.name))</text>"
+            let cls = Self.escape(serie.cssClass), colour = Self.palette[serie.cssClass] ?? Self.palette["series-0"]!
+            s += "<rect class=\"key \(cls)\" fill=\"\(colour)\" x=\"\(fmt(lx))\" y=\"8\" width=\"12\" height=\"12\"/>"
+            s += "<text class=\"legend\" \(text) x=\"\(fmt(lx + 16))\" y=\"18\">\(Self.escape(serie.name))</text>"
             lx += 24 + Double(min(serie.name.count, 24)) * 7
         }
         return s + "</svg>"
