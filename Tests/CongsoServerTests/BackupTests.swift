@@ -46,7 +46,7 @@ struct BackupTests {
             let target = dir + "/data"
             let (_, none) = try await SQLiteBackup.restore(from: file, into: target)
             #expect(none == nil)
-            let copy = try await SQLiteConnection.open(storage: .file(path: SQLiteBackup.databaseFile(in: target)))
+            let copy = try await SQLiteConnection.open(storage: .file(path: DataDirectory.sqliteFile(in: target)))
             func count(_ q: String) async throws -> Int { try await copy.query(q).first?.column("n")?.integer ?? -1 }
             let reports = try await count("SELECT count(*) AS n FROM daily_reports")
             let kept = try await count("SELECT COALESCE(SUM(received), 0) AS n FROM report_counts")
@@ -63,7 +63,7 @@ struct BackupTests {
             let busy = dir + "/busy"
             try DatabaseLock.shared(in: busy)
             await #expect(throws: SQLiteBackup.Problem.self) { try await SQLiteBackup.restore(from: file, into: busy) }
-            #expect(!FileManager.default.fileExists(atPath: SQLiteBackup.databaseFile(in: busy)))
+            #expect(!FileManager.default.fileExists(atPath: DataDirectory.sqliteFile(in: busy)))
             // Anything but a Congso database is refused before the database is touched.
             try Data("not a database".utf8).write(to: URL(fileURLWithPath: dir + "/junk.sqlite"))
             await #expect(throws: SQLiteBackup.Problem.self) { try await SQLiteBackup.restore(from: dir + "/junk.sqlite", into: target) }

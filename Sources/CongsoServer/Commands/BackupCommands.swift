@@ -10,7 +10,7 @@ struct BackupCommand: AsyncCommand {
     var help: String { "Back up the SQLite database to FILE while the server runs (PostgreSQL: pg_dump, see docs/operations.md)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard !context.application.db.isPostgres else {
+        guard DatabaseChoice.fromEnvironment().isSQLite else {
             context.console.error("PostgreSQL is backed up with its own tools: pg_dump -Fc (or base backups with WAL archiving); see docs/operations.md.")
             throw ExitCode(2)
         }
@@ -36,14 +36,17 @@ struct RestoreCommand: AsyncCommand {
     var help: String { "Restore the SQLite database from a backup FILE while the server is stopped (PostgreSQL: pg_restore, see docs/operations.md)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard Environment.get("DATABASE_URL").map({ $0.isEmpty }) ?? true else {
+        guard DatabaseChoice.fromEnvironment().isSQLite else {
             context.console.error("PostgreSQL is restored with its own tools: pg_restore (or a base backup and WAL); see docs/operations.md.")
             throw ExitCode(2)
         }
         let dir = DataDirectory.fromEnvironment()
-        let live = SQLiteBackup.databaseFile(in: dir)
+        let live = DataDirectory.sqliteFile(in: dir)
+        let checked: SQLiteBackup.Summary
         do {
-            // Refused before the question when a server has the database open (the restore takes the lock again).
+            // Refused before the question: a file that is no Congso database, or a server that
+            // has the database open (the restore takes the lock again).
+            checked = try await SQLiteBackup.check(signature.file)
             try DatabaseLock.exclusive(in: dir).release()
         } catch let p as SQLiteBackup.Problem {
             context.console.error(p.description)
@@ -55,7 +58,7 @@ struct RestoreCommand: AsyncCommand {
             throw ExitCode(1)
         }
         do {
-            let (s, kept) = try await SQLiteBackup.restore(from: signature.file, into: dir)
+            let (s, kept) = try await SQLiteBackup.restore(from: signature.file, into: dir, checked: checked)
             context.console.info("Đã khôi phục / restored: \(live) from \(signature.file) (\(s.bytes / 1024) KiB, \(s.migrations) migrations)")
             if let kept { context.console.info("The database it replaced is kept as \(kept)") }
             context.console.info("`congso migrate` or the next `congso serve` brings it up to this build.")

@@ -7,6 +7,9 @@ enum DataDirectory {
     static func fromEnvironment() -> String {
         Environment.get("CONGSO_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "data"
     }
+
+    /// The SQLite database inside a data directory (the server, backups and restores agree on it).
+    static func sqliteFile(in dir: String) -> String { dir + "/congso.sqlite" }
 }
 
 extension Application {

@@ -33,7 +33,7 @@ enum DatabaseSetup {
         case .sqliteFile(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             // Writers of the file queue on one gate (see WriteTransaction).
-            let file = DatabaseConfigurationFactory.sqlite(.file(dir + "/congso.sqlite"), maxConnectionsPerEventLoop: 1,
+            let file = DatabaseConfigurationFactory.sqlite(.file(DataDirectory.sqliteFile(in: dir)), maxConnectionsPerEventLoop: 1,
                                                            connectionPoolTimeout: .seconds(30)).make()
             app.databases.use(GatedSQLiteConfiguration(inner: file), as: .sqlite, isDefault: true)
         case .postgres(let url, let schema):
@@ -54,7 +54,7 @@ enum DatabaseSetup {
     static func prepareFile(_ choice: DatabaseChoice) async throws {
         guard case .sqliteFile(let dir) = choice else { return }
         try DatabaseLock.shared(in: dir)
-        let connection = try await SQLiteConnection.open(storage: .file(path: dir + "/congso.sqlite"))
+        let connection = try await SQLiteConnection.open(storage: .file(path: DataDirectory.sqliteFile(in: dir)))
         do {
             let rows = try await connection.query("PRAGMA journal_mode=WAL")
             let mode = rows.first?.column("journal_mode")?.string ?? "?"

@@ -17,8 +17,6 @@ enum SQLiteBackup {
     struct Problem: Error, CustomStringConvertible { let description: String }
     struct Summary: Sendable { let bytes: Int; let migrations: Int }
 
-    static func databaseFile(in dir: String) -> String { dir + "/congso.sqlite" }
-
     /// Writes a snapshot of `db` to `file`; refuses to overwrite unless `replace`.
     static func backup(_ db: any Database, to file: String, replace: Bool) async throws -> Summary {
         let fm = FileManager.default
@@ -31,6 +29,7 @@ enum SQLiteBackup {
             try sync(partial)
             if fm.fileExists(atPath: file) { try fm.removeItem(atPath: file) }
             try fm.moveItem(atPath: partial, toPath: file)
+            try sync((file as NSString).deletingLastPathComponent)
             return summary
         } catch {
             try? fm.removeItem(atPath: partial)
@@ -41,9 +40,11 @@ enum SQLiteBackup {
     /// A Congso database that SQLite finds whole: integrity checked, foreign keys hold, and
     /// the migration table is there.
     static func check(_ file: String) async throws -> Summary {
-        guard let head = FileManager.default.contents(atPath: file)?.prefix(16), head == Data("SQLite format 3\0".utf8) else {
-            throw Problem(description: "\(file) is not an SQLite database")
-        }
+        // The header only: a database can be gigabytes.
+        let handle = FileHandle(forReadingAtPath: file)
+        let head = try? handle?.read(upToCount: 16)
+        try? handle?.close()
+        guard head == Data("SQLite format 3\0".utf8) else { throw Problem(description: "\(file) is not an SQLite database") }
         let connection = try await SQLiteConnection.open(storage: .file(path: file))
         do {
             let integrity = try await connection.query("PRAGMA integrity_check").compactMap { $0.column("integrity_check")?.string }
@@ -66,12 +67,14 @@ enum SQLiteBackup {
 
     /// Puts `file` in place of the database in `dir`. The database it replaces (with its WAL)
     /// is kept as congso.sqlite.before-restore-<time>; answers that name, or nil when there was none.
-    static func restore(from file: String, into dir: String, now: Date = Date()) async throws -> (Summary, String?) {
-        let summary = try await check(file)
+    /// `checked`: what `check(file)` already answered (the command checks before it asks).
+    static func restore(from file: String, into dir: String, checked: Summary? = nil, now: Date = Date()) async throws -> (Summary, String?) {
+        let summary: Summary
+        if let checked { summary = checked } else { summary = try await check(file) }
         let lock = try DatabaseLock.exclusive(in: dir)
         defer { lock.release() }
         let fm = FileManager.default
-        let live = databaseFile(in: dir)
+        let live = DataDirectory.sqliteFile(in: dir)
         let incoming = live + ".restoring"
         try? fm.removeItem(atPath: incoming)
         try fm.copyItem(atPath: file, toPath: incoming)
@@ -85,11 +88,13 @@ enum SQLiteBackup {
             }
         }
         try fm.moveItem(atPath: incoming, toPath: live)
+        try sync(dir)
         return (summary, kept)
     }
 
+    /// fsync of a file, or of a directory so that a rename in it survives a power cut.
     private static func sync(_ file: String) throws {
-        let fd = open(file, O_RDONLY)
+        let fd = open(file.isEmpty ? "." : file, O_RDONLY)
         guard fd >= 0 else { throw Problem(description: "cannot open \(file) to sync it") }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw Problem(description: "cannot sync \(file)") }
