@@ -49,9 +49,34 @@ enum OpenAPIDocument {
     }
     static let errorDescriptions = [
         "400": "Malformed request", "401": "Not signed in", "403": "Not allowed", "404": "Not found or outside your subtree",
-        "409": "Conflicts with existing data", "413": "Body too large", "422": "Invalid data", "429": "Too many attempts; try again later",
+        "409": "Conflicts with existing data", "413": "Body too large", "415": "The body is not of a type this operation reads",
+        "422": "Invalid data", "429": "Too many attempts; try again later",
         "502": "The video engine could not be reached or refused the call",
     ]
+
+    /// The answers every operation can give whatever its own errors, added where a path's
+    /// entry does not list them: 401 (credentials sent and not valid — public routes too),
+    /// 400 and 422 wherever a parameter or body is read, 413 and 415 wherever a body is.
+    static func completed(_ paths: JSON) -> JSON {
+        var out = paths
+        for (path, entry) in paths {
+            guard var methods = entry as? JSON else { continue }
+            for (method, value) in methods {
+                guard var operation = value as? JSON, var answers = operation["responses"] as? JSON else { continue }
+                var common = ["401"]
+                let hasBody = operation["requestBody"] != nil
+                if hasBody || !((operation["parameters"] as? [JSON]) ?? []).isEmpty { common += ["400", "422"] }
+                if hasBody { common += ["413", "415"] }
+                for code in common where answers[code] == nil {
+                    answers[code] = responses("200", nil, errors: [code])[code]
+                }
+                operation["responses"] = answers
+                methods[method] = operation
+            }
+            out[path] = methods
+        }
+        return out
+    }
 
     static func op(_ summary: String, tag: String, params: [JSON] = [], body: String? = nil, ok: String = "200",
                    schema: JSON?, errors: [String] = ["400", "401", "403", "404"], secured: Bool = true) -> JSON {
@@ -93,7 +118,9 @@ enum OpenAPIDocument {
                 "post": ["summary": "Import staff from CSV (the body; columns as in the README). Nothing is written if a row is bad, unless skipInvalid=true.",
                          "tags": ["staff"], "parameters": [query("skipInvalid", "Import the good rows and report the bad ones", ["type": "boolean"])],
                          "requestBody": ["required": true, "content": ["text/csv": ["schema": ["type": "string"]]]],
-                         "responses": responses("200", ref("ImportReport"), errors: ["401", "403", "422"])] as JSON,
+                         "responses": responses("200", ref("ImportReport"), errors: ["401", "403"])
+                            .merging(["422": ["description": "Nothing imported: the report lists the bad rows (or the error says why)",
+                                              "content": ["application/json": ["schema": ref("ImportReport")]]]]) { $1 }] as JSON,
             ],
             "/api/v1/staff/{id}": [
                 "get": op("One staff record", tag: "staff", params: [idParam], schema: ref("Staff")),
@@ -226,7 +253,8 @@ enum OpenAPIDocument {
             "StaffWrite": object(["fullName": str(), "orgId": uuid, "position": str(), "phone": str(), "email": str(),
                                   "skills": ["type": "array", "items": str()], "status": str(["enum": StaffStatus.allCases.map(\.rawValue)])]),
             "ImportReport": object(["committed": ["type": "boolean"], "created": ["type": "integer"], "updated": ["type": "integer"],
-                                    "errors": ["type": "array", "items": object(["line": ["type": "integer"], "reason": str()])]]),
+                                    "errors": ["type": "array", "items": object(["line": ["type": "integer"], "reason": str()])],
+                                    "error": object(["code": str(), "message": str()], required: ["code", "message"])]),
             "Source": object(["type": str(["enum": ["directive", "exception", "default"]]), "directiveId": nullable(uuid), "number": nullable(str()),
                               "title": nullable(str()), "exceptionId": nullable(uuid), "until": nullable(str())]),
             "Rules": object(["maxOnSiteShare": str(["description": "a share such as 1/2"]), "minOnDutyPerShift": ["type": "integer", "minimum": 1],
@@ -336,7 +364,7 @@ enum OpenAPIDocument {
                      "description": "Công sở số: the digital public office. Errors are {\"error\":{\"code\",\"message\"}}."],
             "servers": [["url": "/"]],
             "security": [["bearer": [String]()]],
-            "paths": paths,
+            "paths": completed(paths),
             "components": ["schemas": schemas,
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
         ]

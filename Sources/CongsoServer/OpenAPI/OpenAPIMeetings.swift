@@ -26,7 +26,7 @@ extension OpenAPIDocument {
             "/api/v1/meetings/{id}/invitation.ics": ["get": [
                 "summary": "My invitation as iCalendar: METHOD:REQUEST with SEQUENCE, or METHOD:CANCEL once cancelled", "tags": ["meetings"],
                 "parameters": [idParam],
-                "responses": ["200": ["description": "text/calendar", "content": ["text/calendar": ["schema": ["type": "string"]]]]] as JSON,
+                "responses": responses("200", nil, errors: ["403", "404"]).merging(["200": ["description": "text/calendar", "content": ["text/calendar": ["schema": ["type": "string"]]]]]) { $1 },
             ] as JSON],
             "/api/v1/meetings/{id}/attendance": ["post": op("The chair marks who is present (everyone else invited is absent), once the meeting has begun",
                                                             tag: "meetings", params: [idParam], body: "MeetingAttendance", schema: ref("Meeting"), errors: errors)],

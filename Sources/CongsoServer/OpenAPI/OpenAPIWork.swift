@@ -25,7 +25,7 @@ extension OpenAPIDocument {
             ],
             "/api/v1/tasks/export": ["get": [
                 "summary": "The same list as CSV (all pages, at most 50,000 rows)", "tags": ["tasks"], "parameters": Array(taskFilters.dropFirst(2)),
-                "responses": ["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]] as JSON,
+                "responses": responses("200", nil, errors: ["403", "404"]).merging(["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]]) { $1 },
             ] as JSON],
             "/api/v1/tasks/{id}": ["get": op("One task with its history, watchers and attachments", tag: "tasks", params: [idParam], schema: ref("TaskDetail"))],
             "/api/v1/tasks/{id}/dispatch": ["post": op("Give a unit's task (or reassign any task) to a person of the unit", tag: "tasks",
@@ -46,7 +46,7 @@ extension OpenAPIDocument {
             ] as JSON],
             "/api/v1/tasks/{id}/attachments/{file}": ["get": [
                 "summary": "Download an attachment", "tags": ["tasks"], "parameters": [idParam, fileParam],
-                "responses": ["200": ["description": "The file"], "404": ["description": "Not found"]] as JSON,
+                "responses": responses("200", nil, errors: ["403", "404"]).merging(["200": ["description": "The file"], "404": ["description": "Not found"]]) { $1 },
             ] as JSON],
             "/api/v1/reports": [
                 "get": op("My reports, newest first", tag: "reports", params: paging, schema: list("DailyReport"), errors: ["400", "401"]),
@@ -79,7 +79,7 @@ extension OpenAPIDocument {
             "/api/v1/ratings/export": ["get": [
                 "summary": "The month's ratings of everyone under an org as CSV", "tags": ["ratings"],
                 "parameters": [query("org", "Org id or code (default: mine)"), query("month", "yyyy-MM (default: this month)")],
-                "responses": ["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]] as JSON,
+                "responses": responses("200", nil, errors: ["403", "404"]).merging(["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]]) { $1 },
             ] as JSON],
             "/api/v1/plans": ["get": op("A unit's plan for a week (items by day, with linked tasks)", tag: "plans",
                                         params: [query("org", "Org id or code (default: mine)"), query("week", "Any day of the week (default: this week)")],

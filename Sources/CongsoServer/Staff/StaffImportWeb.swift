@@ -51,11 +51,15 @@ enum StaffImportWeb {
         return page
     }
 
+    /// A refused import answers 422 with the report and, like every other error, an
+    /// `error` object, so a client reads both the same way.
     struct APIReport: Content {
+        struct Problem: Content { let code: String; let message: String }
         let committed: Bool
         let created: Int
         let updated: Int
         let errors: [ReportRow]
+        let error: Problem?
     }
 
     /// The body is the CSV itself (text/csv); `skipInvalid=true` imports the good rows.
@@ -66,7 +70,8 @@ enum StaffImportWeb {
         let report = try await StaffCSVService.importCSV(Array(buffer: body), skipInvalid: req.query[String.self, at: "skipInvalid"] == "true",
                                                          actor: actor, on: req.db)
         let out = APIReport(committed: report.committed, created: report.created, updated: report.updated,
-                            errors: report.errors.map { ReportRow(line: $0.line, reason: $0.reason) })
+                            errors: report.errors.map { ReportRow(line: $0.line, reason: $0.reason) },
+                            error: report.committed ? nil : .init(code: "staff.import_refused", message: req.t("err.staff.import_refused", detail: "")))
         return try await out.encodeResponse(status: report.committed ? .ok : .unprocessableEntity, for: req)
     }
 }
