@@ -35,7 +35,8 @@ enum AuthAPI {
     /// Exchanges e-mail and password for a personal API token.
     @Sendable static func issue(req: Request) async throws -> Response {
         let body = try req.content.decode(TokenRequest.self)
-        let user = try await UserService.authenticate(email: body.email, password: body.password, on: req.db, passwords: req.password)
+        let user = try await SignInGuard.authenticate(email: body.email, password: body.password, address: req.clientAddress,
+                                                      on: req.db, passwords: req.password)
         let token = try await UserService.issueToken(for: user, name: body.name ?? "API", via: "api", on: req.db)
         return try await TokenResponse(token: token).encodeResponse(status: .created, for: req)
     }

@@ -26,7 +26,7 @@ enum AuthWeb {
     @Sendable static func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         do {
-            let user = try await UserService.authenticate(email: form.email ?? "", password: form.password ?? "",
+            let user = try await SignInGuard.authenticate(email: form.email ?? "", password: form.password ?? "", address: req.clientAddress,
                                                           on: req.db, passwords: req.password)
             user.lastLoginAt = Date()
             try await user.save(on: req.db)
@@ -36,10 +36,11 @@ enum AuthWeb {
             req.session.data["uid"] = user.id!.uuidString
             req.session.data["csrf"] = UserToken.generate()  // a fresh form token for the signed-in session
             return req.redirect(to: SafeRedirect.path(form.next))
-        } catch let error as AppError where error.code == "auth.bad_credentials" {
+        } catch let error as AppError where error.code == "auth.bad_credentials" || error.code == "auth.locked" {
             let page = try await WebPage.render(req, "auth/login", title: req.t("login.title"),
-                                                data: LoginData(email: form.email ?? "", next: SafeRedirect.path(form.next), error: req.t("err.auth.bad_credentials")))
-            page.status = .unauthorized
+                                                data: LoginData(email: form.email ?? "", next: SafeRedirect.path(form.next),
+                                                                error: req.t("err." + error.code, detail: error.detail)))
+            page.status = error.status
             return page
         }
     }

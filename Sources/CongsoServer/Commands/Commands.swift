@@ -75,7 +75,34 @@ struct DemoCommand: AsyncCommand {
 
 struct UserCommands: AsyncCommandGroup {
     var help: String { "Manage users (user create …)." }
-    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand(), "unlock": UserUnlockCommand()] }
+}
+
+/// Lifts a sign-in lock from the server's machine: the way back in when the administrators'
+/// own accounts are the ones locked.
+struct UserUnlockCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The locked account's e-mail") var email: String?
+        @Option(name: "address", help: "The locked client address") var address: String?
+    }
+    var help: String { "Lift a sign-in lock: user unlock --email E | --address A" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let subject: SignInThrottle.Subject
+        switch (signature.email, signature.address) {
+        case (let e?, nil): subject = .account(e)
+        case (nil, let a?): subject = .address(a)
+        default: throw UsageError("Give exactly one of --email and --address.")
+        }
+        let app = context.application
+        do {
+            try await SignInGuard.lift(key: subject.key, actor: .commandLine(), on: app.db)
+            context.console.success("Lifted the sign-in lock of \(subject.key) / Đã mở khóa \(subject.key)")
+        } catch let e as AppError {
+            context.console.error(app.translations.text("err." + e.code, "en", detail: e.detail))
+            throw ExitCode(1)
+        }
+    }
 }
 
 struct UserCreateCommand: AsyncCommand {

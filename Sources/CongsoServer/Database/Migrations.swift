@@ -47,6 +47,7 @@ enum Migrations {
             AddDashboardIndexes(),
             AddReportCounts(),
             AddUnitCounts(),
+            CreateSignInThrottles(),
         ]
     }
 }

@@ -92,7 +92,7 @@ enum OpenAPIDocument {
         let writeErrors = ["400", "401", "403", "404", "409", "422"]
         let corePaths: JSON = [
             "/api/v1/auth/token": ["post": op("Exchange e-mail and password for a personal API token", tag: "auth", body: "TokenRequest", ok: "201",
-                                               schema: ref("TokenResponse"), errors: ["400", "401"], secured: false)],
+                                               schema: ref("TokenResponse"), errors: ["400", "401", "429"], secured: false)],
             "/api/v1/me": ["get": op("The signed-in user", tag: "auth", schema: ref("Me"), errors: ["401"])],
             "/api/v1/tokens": ["get": op("My API tokens", tag: "auth", schema: list("Token"), errors: ["401"])],
             "/api/v1/tokens/{id}": ["delete": op("Revoke one of my tokens", tag: "auth", params: [idParam], ok: "204", schema: nil, errors: ["401", "404"])],
@@ -136,6 +136,10 @@ enum OpenAPIDocument {
                 "patch": op("Change a user's role, scope, password or activity", tag: "users", params: [idParam], body: "UserWrite",
                             schema: ref("User"), errors: writeErrors),
             ],
+            "/api/v1/lockouts": ["get": op("Sign-in locks in force that I may lift (accounts I manage; addresses for administrators)", tag: "users",
+                                           schema: list("Lockout"), errors: ["401", "403"])],
+            "/api/v1/lockouts/lift": ["post": op("Lift a sign-in lock and forget its failures", tag: "users", body: "LockoutLift", ok: "204",
+                                                 schema: nil, errors: ["400", "401", "403", "404", "422"])],
             "/api/v1/directives": [
                 "get": op("Directives that cover or lie inside my subtree", tag: "directives", params: listParams, schema: list("Directive")),
                 "post": op("Create a directive (admin, steering)", tag: "directives", body: "DirectiveWrite", ok: "201", schema: ref("Directive"), errors: writeErrors),
@@ -235,6 +239,9 @@ enum OpenAPIDocument {
         let paths = corePaths.merging(workPaths()) { a, _ in a }.merging(meetingPaths()) { a, _ in a }.merging(documentPaths()) { a, _ in a }.merging(publicServicePaths()) { a, _ in a }.merging(healthPaths()) { a, _ in a }.merging(oversightPaths()) { a, _ in a }
         let coreSchemas: JSON = [
             "Error": object(["error": object(["code": str(), "message": str()], required: ["code", "message"])], required: ["error"]),
+            "Lockout": object(["key": str(), "kind": str(["enum": ["account", "address"]]), "subject": str(), "failures": ["type": "integer"],
+                               "lockedUntil": nullable(str(["format": "date-time"]))], required: ["key", "kind", "subject", "failures"]),
+            "LockoutLift": object(["key": str(["description": "account:<e-mail> or address:<address>, as listed"])], required: ["key"]),
             "TokenRequest": object(["email": str(), "password": str(), "name": str()], required: ["email", "password"]),
             "TokenResponse": object(["token": str()], required: ["token"]),
             "Token": object(["id": uuid, "name": str(), "createdAt": nullable(str(["format": "date-time"])),

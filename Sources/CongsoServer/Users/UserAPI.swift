@@ -51,6 +51,22 @@ enum UserAPI {
         users.post(use: create)
         users.get(":id", use: show)
         users.patch(":id", use: update)
+        api.get("lockouts", use: lockouts)
+        api.post("lockouts", "lift", use: lift)
+    }
+
+    struct LiftBody: Content { var key: String? }
+
+    @Sendable static func lockouts(req: Request) async throws -> ListResponse<SignInGuard.Lockout> {
+        let items = try await SignInGuard.lockouts(actor: try req.requireActor(), on: req.db)
+        return ListResponse(Paged(items: items, total: items.count, page: PageRequest(page: 1, per: max(1, items.count))))
+    }
+
+    @Sendable static func lift(req: Request) async throws -> HTTPStatus {
+        let actor = try req.requireActor()
+        guard let key = try req.content.decode(LiftBody.self).key, !key.isEmpty else { throw AppError.invalid("lockout.key_missing", "") }
+        try await SignInGuard.lift(key: key, actor: actor, on: req.db)
+        return .noContent
     }
 
     @Sendable static func list(req: Request) async throws -> ListResponse<UserDTO> {

@@ -9,6 +9,29 @@ enum UserWeb {
         web.post("users", use: create)
         web.get("users", ":id", "edit", use: editPage)
         web.post("users", ":id", use: update)
+        web.get("users", "lockouts", use: lockoutsPage)
+        web.post("users", "lockouts", "lift", use: liftLockout)
+    }
+
+    struct LockoutRow: Encodable { let key: String; let kindLabel: String; let subject: String; let failures: Int; let until: String }
+    struct LockoutData: Encodable { let rows: [LockoutRow]; let none: Bool }
+
+    @Sendable static func lockoutsPage(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let rows = try await SignInGuard.lockouts(actor: actor, on: req.db).map {
+            LockoutRow(key: $0.key, kindLabel: req.t("users_lockout_" + $0.kind), subject: $0.subject, failures: $0.failures,
+                       until: DisplayDate.format($0.lockedUntil))
+        }
+        return try await WebPage.render(req, "users/lockouts", title: req.t("users_lockouts"), nav: "users", data: LockoutData(rows: rows, none: rows.isEmpty))
+    }
+
+    struct LiftForm: Content { var key: String? }
+
+    @Sendable static func liftLockout(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        try await SignInGuard.lift(key: try req.content.decode(LiftForm.self).key ?? "", actor: actor, on: req.db)
+        WebPage.flash(req, "flash.lockout_lifted")
+        return req.redirect(to: "/users/lockouts")
     }
 
     struct Row: Encodable {
