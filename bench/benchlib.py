@@ -35,11 +35,11 @@ def figures(label, ms):
 
 
 @contextlib.contextmanager
-def demo_server(binary, postgres, port, prefix, reuse=False):
+def demo_server(binary, postgres, port, prefix, reuse=False, env_extra=None):
     """A server with the demo on a wiped PostgreSQL database (or, with `reuse`, on the database
     as an earlier run left it, migrated by the server on start); yields its base URL."""
     work = tempfile.mkdtemp(prefix=prefix)
-    env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=postgres, PORT=str(port))
+    env = dict(os.environ, CONGSO_DATA_DIR=work, LOG_LEVEL="error", DATABASE_URL=postgres, PORT=str(port), **(env_extra or {}))
     if not reuse:
         subprocess.run(["psql", postgres, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, stderr=subprocess.DEVNULL)
         print(f"Seeding the demo into {postgres.rsplit('@', 1)[-1]} …", flush=True)

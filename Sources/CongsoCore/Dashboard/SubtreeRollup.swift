@@ -19,16 +19,19 @@ public struct SubtreeRollup: Sendable {
         self.index = index
     }
 
+    /// Works on the UTF-8 bytes: a city's view folds some 60,000 figures, and counting and
+    /// comparing Characters (String.count, hasPrefix) was most of its time. A path's
+    /// separators are ASCII, so byte positions after a "/" are valid String indices.
     static func nextSegment(of path: String, after prefix: String) -> Substring? {
-        guard path.count > prefix.count, path.hasPrefix(prefix) else { return nil }
-        let rest = path.dropFirst(prefix.count)
-        guard let slash = rest.firstIndex(of: "/") else { return nil }
-        let seg = rest[rest.startIndex..<slash]
-        return seg.isEmpty ? nil : seg
+        let bytes = path.utf8, head = prefix.utf8
+        guard bytes.count > head.count, bytes.starts(with: head) else { return nil }
+        let start = bytes.index(bytes.startIndex, offsetBy: head.count)
+        guard let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")), slash > start else { return nil }
+        return path[start..<slash]
     }
 
-    /// Whether `path` is the scope or lies below it.
-    public func covers(_ path: String) -> Bool { path.hasPrefix(scope.value) }
+    /// Whether `path` is the scope or lies below it (byte for byte, like the database's LIKE).
+    public func covers(_ path: String) -> Bool { path.utf8.starts(with: scope.value.utf8) }
 
     /// The index of the child holding `path`, or nil for the scope itself or outside it.
     public func bucket(of path: String) -> Int? {
