@@ -82,7 +82,8 @@ $UPSTREAMS    keepalive 64;
     }
     location / {
       proxy_pass http://congso; proxy_http_version 1.1; proxy_set_header Connection "";
-      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      # The address nginx saw, replacing whatever the client sent: sign-in locks count by it.
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$remote_addr;
     }
   }
 }

@@ -37,12 +37,14 @@ final class RateLimiter: Sendable {
 }
 
 extension Request {
-    /// The client's address for rate limits: the proxy's X-Forwarded-For first hop only when
-    /// the peer is the local proxy, else the peer itself.
+    /// The client's address for rate limits and sign-in locks: when the peer is the local
+    /// proxy, the last X-Forwarded-For entry — the one the proxy itself wrote; earlier
+    /// entries come from the client and could be anything — else the peer itself.
     var clientAddress: String {
         let peer = remoteAddress?.ipAddress ?? "unknown"
-        if peer == "127.0.0.1" || peer == "::1", let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
+        if peer == "127.0.0.1" || peer == "::1", let forwarded = headers[.xForwardedFor].last?.split(separator: ",").last {
+            let address = forwarded.trimmingCharacters(in: .whitespaces)
+            if !address.isEmpty { return address }
         }
         return peer
     }
