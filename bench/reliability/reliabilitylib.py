@@ -97,9 +97,10 @@ class Writers:
             with self.lock:
                 self.outcomes.append(outcome)
 
-    def judge(self, rows, signalled, back, graceful):
+    def judge(self, rows, signalled, back, graceful, outages=None):
         """`rows`: title → how many tasks carry it. `signalled`: when the server was stopped;
-        `back`: when it answered again. A graceful stop finishes what was sent before it."""
+        `back`: when it answered again. A graceful stop finishes what was sent before it.
+        `outages`, if given, lists every (start, end) during which errors are allowed instead."""
         problems = []
         acked = [o for o in self.outcomes if 200 <= o.status < 300]
         lost = [o for o in acked if rows.get(o.title, 0) == 0]
@@ -111,6 +112,10 @@ class Writers:
             problems.append(f"doubled: {t} × {rows[t]}")
         refused = [o for o in self.outcomes if not 200 <= o.status < 300]
         for o in refused:
+            if outages is not None:
+                if not any(o.done >= start and o.sent <= end for start, end in outages):
+                    problems.append(f"error outside the outages: {o.title} {o.status or o.error} at {o.sent:.2f}")
+                continue
             # A graceful stop answers everything sent before it; a kill may cut what was in flight.
             earliest = signalled if graceful else signalled - 30
             if not (o.sent >= earliest and o.done >= signalled and o.sent <= back):
