@@ -1,3 +1,5 @@
+import Foundation
+
 /// Sums figures counted per unit into the direct children of one node of the tree.
 ///
 /// The dashboard asks the database for counts grouped by each row's unit path (one query
@@ -24,14 +26,25 @@ public struct SubtreeRollup: Sendable {
     /// separators are ASCII, so byte positions after a "/" are valid String indices.
     static func nextSegment(of path: String, after prefix: String) -> Substring? {
         let bytes = path.utf8, head = prefix.utf8
-        guard bytes.count > head.count, bytes.starts(with: head) else { return nil }
+        guard bytes.count > head.count, hasBytePrefix(path, prefix) else { return nil }
         let start = bytes.index(bytes.startIndex, offsetBy: head.count)
         guard let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")), slash > start else { return nil }
         return path[start..<slash]
     }
 
     /// Whether `path` is the scope or lies below it (byte for byte, like the database's LIKE).
-    public func covers(_ path: String) -> Bool { path.utf8.starts(with: scope.value.utf8) }
+    public func covers(_ path: String) -> Bool { Self.hasBytePrefix(path, scope.value) }
+
+    /// A byte comparison of the stored UTF-8 (the generic `starts(with:)` walks it byte by
+    /// byte through iterators, and showed in the city's profile).
+    static func hasBytePrefix(_ s: String, _ prefix: String) -> Bool {
+        let a = s.utf8, b = prefix.utf8
+        guard a.count >= b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in y.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 }
+        }
+        return (fast ?? nil) ?? a.starts(with: b)
+    }
 
     /// The index of the child holding `path`, or nil for the scope itself or outside it.
     public func bucket(of path: String) -> Int? {

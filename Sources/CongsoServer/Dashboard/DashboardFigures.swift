@@ -142,14 +142,27 @@ struct FigureBoard {
 
     mutating func add(_ path: String, _ key: WritableKeyPath<DashboardFigures, Int>, _ n: Int) {
         guard n != 0, rollup.covers(path) else { return }
+        add(at: rollup.bucket(of: path), key, n)
+    }
+
+    /// Where a path's figures go: found once per unit, then used for each of its figures.
+    func place(of path: String) -> Int?? { rollup.covers(path) ? .some(rollup.bucket(of: path)) : .none }
+
+    /// Adds to the total and to the child `bucket` (nil: the scope itself).
+    mutating func add(at bucket: Int?, _ key: WritableKeyPath<DashboardFigures, Int>, _ n: Int) {
+        guard n != 0 else { return }
         total[keyPath: key] += n
-        if let i = rollup.bucket(of: path) { rows[i][keyPath: key] += n }
+        if let i = bucket { rows[i][keyPath: key] += n }
     }
 
     mutating func addWindow(_ path: String, slot: String, expected: Int = 0, received: Int = 0, onTime: Int = 0) {
         guard rollup.covers(path) else { return }
+        addWindow(at: rollup.bucket(of: path), slot: slot, expected: expected, received: received, onTime: onTime)
+    }
+
+    mutating func addWindow(at bucket: Int?, slot: String, expected: Int = 0, received: Int = 0, onTime: Int = 0) {
         total.addWindow(slot, expected: expected, received: received, onTime: onTime)
-        if let i = rollup.bucket(of: path) { rows[i].addWindow(slot, expected: expected, received: received, onTime: onTime) }
+        if let i = bucket { rows[i].addWindow(slot, expected: expected, received: received, onTime: onTime) }
     }
 }
 

@@ -85,16 +85,17 @@ enum DashboardService {
         let units = try await unitRows
         for u in units {
             let path = u.unit.path
-            board.add(path, \.staff, u.unit.staff)
-            board.add(path, \.available, u.available)
-            board.add(path, \.onSite, u.unit.onSite)
-            board.add(path, \.present, u.present)
-            board.add(path, \.cap, u.unit.cap)
-            board.add(path, \.unitsWithStaff, 1)
-            if u.unit.breach { board.add(path, \.breaches, 1) }
-            if workday && u.unit.noOneOnDuty { board.add(path, \.unitsNoOneOnDuty, 1) }
+            guard let at = board.place(of: path) else { continue }
+            board.add(at: at, \.staff, u.unit.staff)
+            board.add(at: at, \.available, u.available)
+            board.add(at: at, \.onSite, u.unit.onSite)
+            board.add(at: at, \.present, u.present)
+            board.add(at: at, \.cap, u.unit.cap)
+            board.add(at: at, \.unitsWithStaff, 1)
+            if u.unit.breach { board.add(at: at, \.breaches, 1) }
+            if workday && u.unit.noOneOnDuty { board.add(at: at, \.unitsNoOneOnDuty, 1) }
             let schedule = ReportService.schedule(at: path, in: schedules).schedule
-            if schedule.isReportDay(day) { for slot in schedule.times { board.addWindow(path, slot: slot, expected: u.available) } }
+            if schedule.isReportDay(day) { for slot in schedule.times { board.addWindow(at: at, slot: slot, expected: u.available) } }
         }
         for r in try await reportRows { board.addWindow(r.path, slot: r.k ?? "", received: r.n, onTime: r.m ?? 0) }
         for r in try await taskRows { board.add(r.path, \.tasksOverdue, r.n) }
