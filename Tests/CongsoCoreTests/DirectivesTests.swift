@@ -59,6 +59,35 @@ import Testing
         #expect(r.resolve(unit, on: day("2021-08-01")).cap(staffCount: 10).value == 5)
     }
 
+    /// Resolving many units at once (the dashboard's path) gives, unit by unit, what
+    /// resolving each alone gives — over random trees, directives, dates and exceptions.
+    @Test func resolvingManyAtOnceEqualsResolvingEach() {
+        var rng = SystemRandomNumberGenerator()
+        let shares = [Fraction(1, 2)!, Fraction(1, 3)!, Fraction(2, 3)!]
+        for _ in 0..<200 {
+            var paths = [OrgPath.root("c")]
+            for _ in 0..<Int.random(in: 1...25, using: &rng) {
+                paths.append(paths.randomElement(using: &rng)!.child("n\(Int.random(in: 0...40, using: &rng))"))
+            }
+            let days = ["2021-06-01", "2021-06-10", "2021-07-01"].map(day)
+            var directives: [DirectiveInForce] = []
+            for k in 0..<Int.random(in: 0...6, using: &rng) {
+                let rules = DirectiveRules(maxOnSiteShare: Bool.random(using: &rng) ? shares.randomElement(using: &rng) : nil,
+                                           minOnDutyPerShift: Bool.random(using: &rng) ? Int.random(in: 1...3, using: &rng) : nil,
+                                           allowedReasons: Bool.random(using: &rng) ? [.officeDuty, .other] : nil)
+                directives.append(DirectiveInForce(id: "d\(k)", number: "D\(k)", scope: paths.randomElement(using: &rng)!,
+                                                   effectiveFrom: days.randomElement(using: &rng)!, effectiveTo: Bool.random(using: &rng) ? nil : days[2], rules: rules))
+            }
+            let overrides = (0..<Int.random(in: 0...3, using: &rng)).map { k in
+                CapOverride(id: "x\(k)", unit: paths.randomElement(using: &rng)!, maxOnSite: Int.random(in: 1...9, using: &rng), from: days[0], until: days[1])
+            }
+            let r = PolicyResolver(directives: directives, overrides: overrides)
+            let units = paths.shuffled(using: &rng) + [OrgPath("/"), OrgPath.root("elsewhere").child("u")]
+            let on = days.randomElement(using: &rng)!
+            #expect(r.resolveAll(units, on: on) == units.map { r.resolve($0, on: on) })
+        }
+    }
+
     @Test func fractionsAndDatesParse() {
         #expect(Fraction(parsing: "1/3") == Fraction(1, 3))
         #expect(Fraction(parsing: "50%") == Fraction(1, 2))

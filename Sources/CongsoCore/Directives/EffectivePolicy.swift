@@ -113,6 +113,32 @@ public struct PolicyResolver: Sendable {
             index = slash
             if path.index(after: index) == path.endIndex { break }
         }
+        applyOverrides(at: path, on: date, to: &p)
+        return p
+    }
+
+    /// Many units at once (a city's dashboard: thousands): each ancestor's policy is worked
+    /// out once and shared by everything below it, so a unit costs one lookup of its own
+    /// scope and its overrides. Equal, unit by unit, to `resolve`.
+    public func resolveAll(_ units: [OrgPath], on date: LocalDate) -> [EffectivePolicy] {
+        var memo: [Substring: EffectivePolicy] = [:]
+        func inherited(_ path: Substring) -> EffectivePolicy {
+            if let known = memo[path] { return known }
+            // The parent: the path cut after its second-to-last "/" ("/" itself has no policy).
+            var p = EffectivePolicy()
+            if let slash = path.dropLast().lastIndex(of: "/"), slash != path.startIndex { p = inherited(path[...slash]) }
+            for d in byScope[String(path)] ?? [] where d.inForce(on: date) { apply(d, to: &p) }
+            memo[path] = p
+            return p
+        }
+        return units.map { unit in
+            var p = unit.value.count > 1 ? inherited(Substring(unit.value)) : EffectivePolicy()
+            applyOverrides(at: unit.value, on: date, to: &p)
+            return p
+        }
+    }
+
+    private func applyOverrides(at path: String, on date: LocalDate, to p: inout EffectivePolicy) {
         if let list = overrides[path] {
             for o in list where o.from <= date && date <= o.until {
                 if p.capOverride.map({ o.maxOnSite > $0.value }) ?? true {
@@ -120,7 +146,6 @@ public struct PolicyResolver: Sendable {
                 }
             }
         }
-        return p
     }
 
     private func apply(_ d: DirectiveInForce, to p: inout EffectivePolicy) {

@@ -140,18 +140,21 @@ extension DashboardService {
     /// expected to report (not on leave, not away the whole day).
     static func unitStaff(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitStaff] {
         let sql = try db.sql
-        struct Row: Decodable { let path: String; let id: UUID; let n: Int; let m: Int }
-        async let staffRows = sql.raw("""
+        async let staffRows = PackedRows.all("""
             SELECT o.path AS path, o.id AS id, SUM(c.n) AS n, SUM(CASE WHEN c.status = \(bind: StaffStatus.onLeave.rawValue) THEN c.n ELSE 0 END) AS m
             FROM staff_counts c JOIN organizations o ON o.id = c.org_id WHERE o.path LIKE \(bind: like) AND c.n > 0 GROUP BY o.path, o.id
-            """).all(decoding: Row.self)
+            """, columns: ["path", "id", "n", "m"], on: db)
         async let awayRows = sql.raw("""
             SELECT org_path AS path, COUNT(DISTINCT staff_id) AS n FROM staff_absences
             WHERE org_path LIKE \(bind: like) AND shift IS NULL AND from_date <= \(bind: day.value) AND to_date >= \(bind: day.value) GROUP BY org_path
             """).all(decoding: PathCount.self)
         var away: [String: Int] = [:]
         for r in try await awayRows { away[r.path] = r.n }
-        return try await staffRows.map { UnitStaff(path: $0.path, id: $0.id, staff: $0.n, available: max(0, $0.n - $0.m - (away[$0.path] ?? 0))) }
+        return try await staffRows.compactMap { r in
+            guard r.count == 4, let id = UUID(uuidString: String(r[1])), let n = Int(r[2]), let m = Int(r[3]) else { return nil }
+            let path = String(r[0])
+            return UnitStaff(path: path, id: id, staff: n, available: max(0, n - m - (away[path] ?? 0)))
+        }
     }
 
     /// Each unit with staff under a path prefix: its staff and who is expected to report, the
@@ -159,16 +162,18 @@ extension DashboardService {
     /// register without an approval is on site all the same), and its cap.
     static func unitFacts(under like: String, on day: LocalDate, db: any Database) async throws -> [UnitFact] {
         async let staff = unitStaff(under: like, on: day, db: db)
-        async let onSiteRows = db.sql.raw("""
+        async let onSiteRows = PackedRows.all("""
             SELECT org_path AS path, MAX(CASE WHEN approved > present THEN approved ELSE present END) AS n, MAX(present) AS m
             FROM onsite_counts WHERE date = \(bind: day.value) AND org_path LIKE \(bind: like) GROUP BY org_path
-            """).all(decoding: PathCount.self)
+            """, columns: ["path", "n", "m"], on: db)
         async let policy = PolicyInputs.load(on: day, db: db)
         var busiest: [String: (onSite: Int, present: Int)] = [:]
-        for r in try await onSiteRows { busiest[r.path] = (r.n, r.m ?? 0) }
+        for r in try await onSiteRows where r.count == 3 { busiest[String(r[0])] = (Int(r[1]) ?? 0, Int(r[2]) ?? 0) }
         let resolver = try await policy.resolver
-        return try await staff.map { s in
-            let cap = resolver.resolve(OrgPath(s.path), on: day).cap(staffCount: s.staff).value
+        let units = try await staff
+        let policies = resolver.resolveAll(units.map { OrgPath($0.path) }, on: day)
+        return zip(units, policies).map { s, policy in
+            let cap = policy.cap(staffCount: s.staff).value
             let here = busiest[s.path] ?? (0, 0)
             return UnitFact(unit: UnitOnSite(path: s.path, orgID: s.id, staff: s.staff, onSite: here.onSite, cap: cap),
                             present: here.present, available: s.available)
