@@ -15,7 +15,7 @@ from test_web import BIN, ROOT
 # Every subcommand, with the arguments it needs to get as far as parsing its options.
 COMMANDS = [
     ["serve"], ["migrate"], ["demo"], ["routes"],
-    ["user"], ["user", "create"],
+    ["user"], ["user", "create"], ["user", "unlock"],
     ["import-staff", "staff.csv"], ["export-staff", "staff.csv"],
     ["permit"], ["permit", "rotate-key"], ["permit", "verify", "VNP1:x"],
     ["roster"], ["roster", "solve"], ["roster", "check"],
@@ -50,6 +50,8 @@ def test_unknown_option_is_a_usage_error(command, log_format):
     (["roster", "solve", "--input", "p.json", "--time-limit", "-1"], "--time-limit"),
     (["roster", "check", "--input", "p.json"], "needs --input FILE and --roster FILE"),
     (["user", "create", "--email", "a@b.vn"], "are required"),
+    (["user", "unlock"], "exactly one of --email and --address"),
+    (["user", "unlock", "--email", "a@b.vn", "--address", "10.0.0.1"], "exactly one of --email and --address"),
     (["scheduler", "run", "--at", "yesterday"], "not an instant"),
     (["scheduler", "walk"], "Unknown action"),
     (["seed-documents", "--org", "Q08", "--count", "many"], "--count must be"),
