@@ -124,15 +124,24 @@ public struct PolicyResolver: Sendable {
         var memo: [Substring: EffectivePolicy] = [:]
         func inherited(_ path: Substring) -> EffectivePolicy {
             if let known = memo[path] { return known }
-            // The parent: the path cut after its second-to-last "/" ("/" itself has no policy).
-            var p = EffectivePolicy()
-            if let slash = path.dropLast().lastIndex(of: "/"), slash != path.startIndex { p = inherited(path[...slash]) }
-            for d in byScope[String(path)] ?? [] where d.inForce(on: date) { apply(d, to: &p) }
+            let p = own(path, over: parent(of: path).map(inherited) ?? EffectivePolicy())
             memo[path] = p
             return p
         }
+        // The parent: the path cut after its second-to-last "/" ("/" itself has no policy).
+        func parent(of path: Substring) -> Substring? {
+            guard let slash = path.utf8.dropLast().lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return nil }
+            return path[...slash]
+        }
+        func own(_ path: Substring, over inherited: EffectivePolicy) -> EffectivePolicy {
+            var p = inherited
+            for d in byScope[String(path)] ?? [] where d.inForce(on: date) { apply(d, to: &p) }
+            return p
+        }
         return units.map { unit in
-            var p = unit.value.count > 1 ? inherited(Substring(unit.value)) : EffectivePolicy()
+            // Only ancestors are remembered: a unit's own policy is needed once.
+            let path = Substring(unit.value)
+            var p = unit.value.utf8.count > 1 ? own(path, over: parent(of: path).map(inherited) ?? EffectivePolicy()) : EffectivePolicy()
             applyOverrides(at: unit.value, on: date, to: &p)
             return p
         }

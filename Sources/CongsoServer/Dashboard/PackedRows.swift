@@ -16,6 +16,9 @@ enum PackedRows {
         guard let row = try await db.sql.raw("SELECT \(unsafeRaw: aggregate) AS packed FROM (\(query)) q").first(),
               try !row.decodeNil(column: "packed") else { return [] }
         let packed = try row.decode(column: "packed", as: String.self)
-        return packed.split(separator: record, omittingEmptySubsequences: false).map { $0.split(separator: field, omittingEmptySubsequences: false) }
+        // Split on the bytes: splitting a megabyte on Characters walks its graphemes.
+        return packed.utf8.split(separator: record.asciiValue!, omittingEmptySubsequences: false).map { line in
+            line.split(separator: field.asciiValue!, omittingEmptySubsequences: false).map { Substring($0) }
+        }
     }
 }
