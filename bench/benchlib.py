@@ -1,5 +1,6 @@
 """Helpers the Python benchmarks share: the API, psql, and the percentile line they print."""
 import contextlib
+import datetime
 import json
 import os
 import statistics
@@ -79,3 +80,11 @@ def without_indexes(url, table, work):
     rebuild += "".join(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition};' for name, definition in constraints)
     rebuild += "".join(f"{definition};" for _, definition in indexes)
     psql(url, rebuild + f"ANALYZE {table};")
+
+
+def last_working_day():
+    """The last weekday before today: its reports are late, so a run does not depend on the hour."""
+    d = datetime.date.today() - datetime.timedelta(days=1)
+    while d.isoweekday() > 5:
+        d -= datetime.timedelta(days=1)
+    return d.isoformat()

@@ -17,13 +17,12 @@ Target: p95 ≤ 150 ms for the city's view (release build).
     python3 bench/dashboard/city.py --bin .build/release/congso --postgres postgres://congso:congso@127.0.0.1:5432/congso_bench
 """
 import argparse
-import datetime
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import PASSWORD, call, demo_server, figures, psql, without_indexes  # noqa: E402
+from benchlib import PASSWORD, call, demo_server, figures, last_working_day, psql, without_indexes  # noqa: E402
 
 
 def load(url, staff, units, tasks, days, day):
@@ -122,13 +121,6 @@ def load(url, staff, units, tasks, days, day):
 
 
 CITY = "the city's view (API)"
-
-
-def last_working_day():
-    d = datetime.date.today() - datetime.timedelta(days=1)
-    while d.isoweekday() > 5:
-        d -= datetime.timedelta(days=1)
-    return d.isoformat()
 
 
 def main():

@@ -17,7 +17,6 @@ step is a first report.
 Needs wrk and nginx (apt-get install wrk nginx).
 """
 import argparse
-import datetime
 import json
 import os
 import pathlib
@@ -29,14 +28,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import demo_server  # noqa: E402
+from benchlib import demo_server, last_working_day, psql  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 TARGET_RPS = 3400
 
-
-def psql(url, sql):
-    return subprocess.run(["psql", url, "-qtAX", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def load(url, staff, units):
@@ -114,13 +110,6 @@ def sweep(label, url, args, day, window, tmp, offset):
     else:
         print("  no step had p99 < 200 ms without errors")
     return first
-
-
-def last_working_day():
-    d = datetime.date.today() - datetime.timedelta(days=1)
-    while d.isoweekday() > 5:
-        d -= datetime.timedelta(days=1)
-    return d.isoformat()
 
 
 def main():
