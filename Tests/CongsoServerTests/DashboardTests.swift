@@ -33,6 +33,19 @@ import VaporTesting
 
     /// Random reports, tasks and health states over the fixture's units: the city's figures
     /// and each district's row equal what a direct count finds.
+    /// Rows packed by the database come back as they went in: every column as text, NULL as
+    /// "", Vietnamese intact, on either database; no row gives no rows.
+    @Test func packedRowsRoundTrip() async throws {
+        try await withApp { app in
+            let rows = try await PackedRows.all("""
+                SELECT 'Hoàng Mai' AS a, NULL AS b, 3 AS c UNION ALL SELECT '', 'x/y', 40 UNION ALL SELECT 'Đống Đa', 'z', NULL
+                """, columns: ["a", "b", "c"], on: app.db)
+            #expect(Set(rows.map { $0.map(String.init) }) == [["Hoàng Mai", "", "3"], ["", "x/y", "40"], ["Đống Đa", "z", ""]])
+            let none = try await PackedRows.all("SELECT 'a' AS a WHERE 1 = 0", columns: ["a"], on: app.db)
+            #expect(none.isEmpty)
+        }
+    }
+
     @Test func figuresEqualDirectCountsForRandomData() async throws {
         try await withApp { app in
             let f = try await Fixture.make(app)

@@ -83,6 +83,8 @@ enum DashboardService {
         let schedules = try await settings
         let workday = ReportSchedule.standard.isReportDay(day)
         let units = try await unitRows
+        // Each schedule's windows of the day, worked out once (a few schedules, thousands of units).
+        var windowsOfDay: [String: [String]] = [:]
         for u in units {
             let path = u.unit.path
             guard let at = board.place(of: path) else { continue }
@@ -94,8 +96,11 @@ enum DashboardService {
             board.add(at: at, \.unitsWithStaff, 1)
             if u.unit.breach { board.add(at: at, \.breaches, 1) }
             if workday && u.unit.noOneOnDuty { board.add(at: at, \.unitsNoOneOnDuty, 1) }
-            let schedule = ReportService.schedule(at: path, in: schedules).schedule
-            if schedule.isReportDay(day) { for slot in schedule.times { board.addWindow(at: at, slot: slot, expected: u.available) } }
+            let (schedule, owner) = ReportService.schedule(at: path, in: schedules)
+            let key = owner?.orgPath ?? ""
+            let slots = windowsOfDay[key] ?? (schedule.isReportDay(day) ? schedule.times : [])
+            windowsOfDay[key] = slots
+            for slot in slots { board.addWindow(at: at, slot: slot, expected: u.available) }
         }
         for r in try await reportRows { board.addWindow(r.path, slot: r.k ?? "", received: r.n, onTime: r.m ?? 0) }
         for r in try await taskRows { board.add(r.path, \.tasksOverdue, r.n) }
