@@ -52,7 +52,9 @@ stop_all() {
   [ -f "$RUN/nginx.pid" ] && nginx -c "$RUN/nginx.conf" -s quit 2>/dev/null || true
   echo "stopped; logs in $RUN"
 }
-trap stop_all EXIT INT TERM
+# A signal exits (the loop below would otherwise go on); leaving runs stop_all.
+trap stop_all EXIT
+trap 'exit 0' INT TERM
 start_server 1 "$DEMO"
 for n in $(seq 2 "$SERVERS"); do start_server "$n"; done
 

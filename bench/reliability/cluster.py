@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from benchlib import PASSWORD, call  # noqa: E402
-from reliabilitylib import Writers, wait_up  # noqa: E402
+from reliabilitylib import Writers, stop_cluster, wait_up  # noqa: E402
 
 HEAD = "head.hoankiem@congso.vn"
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -76,7 +76,7 @@ def main():
     cluster = subprocess.Popen(["bash", os.path.join(ROOT, "deploy", "local-cluster.sh"), "--servers", "2", "--port", str(args.port),
                                 "--bin", args.bin, "--demo"],
                                env=dict(os.environ, DATABASE_URL=args.postgres, LOG_LEVEL="error", SWIFT_BACKTRACE="enable=no"),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     failed = False
     try:
         for line in cluster.stdout:
@@ -128,11 +128,7 @@ def main():
             print("a server is not answering after the faults")
             failed = True
     finally:
-        cluster.send_signal(signal.SIGTERM)
-        try:
-            cluster.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
+        stop_cluster(cluster)
     print("no acknowledged write lost or doubled; errors only during the faults" if not failed else "FAILED")
     sys.exit(1 if failed else 0)
 

@@ -1,6 +1,9 @@
 """What the reliability scripts share: writers that create uniquely titled tasks through the
 API and remember what each request got, and the count that judges them."""
 import dataclasses
+import os
+import signal
+import subprocess
 import datetime
 import http.client
 import json
@@ -19,6 +22,17 @@ def wait_up(base, seconds):
         except Exception:
             time.sleep(0.25)
     raise SystemExit(f"{base} did not answer within {seconds} s")
+
+
+def stop_cluster(cluster):
+    """SIGTERM to deploy/local-cluster.sh (its servers drain, nginx quits); its whole process
+    group is killed if it has not finished within 90 s."""
+    cluster.send_signal(signal.SIGTERM)
+    try:
+        cluster.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(cluster.pid, signal.SIGKILL)
+        cluster.wait()
 
 
 @dataclasses.dataclass

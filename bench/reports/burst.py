@@ -21,7 +21,6 @@ import json
 import os
 import pathlib
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from benchlib import demo_server, last_working_day, psql  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
+from reliabilitylib import stop_cluster  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 TARGET_RPS = 3400
@@ -134,15 +136,14 @@ def main():
     cluster = subprocess.Popen(["bash", os.path.join(ROOT, "deploy", "local-cluster.sh"), "--servers", "2", "--port", str(args.port + 10),
                                 "--bin", args.bin],
                                env=dict(os.environ, DATABASE_URL=args.postgres, LOG_LEVEL="error", **env),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         for line in cluster.stdout:
             if line.startswith("Congso on"):
                 break
         sweep("Two server processes behind nginx", f"http://127.0.0.1:{args.port + 10}", args, day, "11:00", tmp, done)
     finally:
-        cluster.send_signal(signal.SIGTERM)
-        cluster.wait(timeout=90)
+        stop_cluster(cluster)
     stored = int(psql(args.postgres, f"SELECT count(*) FROM daily_reports WHERE date = '{day}' AND slot IN ('07:00', '11:00')"))
     print(f"\nreports stored for {day} 07:00 and 11:00: {stored:,}")
 
