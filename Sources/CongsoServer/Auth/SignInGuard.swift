@@ -23,25 +23,22 @@ enum SignInGuard {
     static func authenticate(email: String, password: String, address: String, throttle: SignInThrottle = .standard,
                              on db: any Database, passwords: any PasswordHasher, now: Date = Date()) async throws -> User {
         let subjects: [SignInThrottle.Subject] = [.account(email), .address(address)]
-        if let until = try await lockedUntil(subjects, throttle: throttle, on: db, now: now) {
+        var states: [SignInThrottle.State?] = []
+        for s in subjects { states.append(try await state(s, on: db)) }
+        if let until = states.compactMap({ throttle.isLocked($0, now: now) ? $0?.lockedUntil : nil }).max() {
             throw AppError.locked(until)
         }
         do {
             let user = try await UserService.authenticate(email: email, password: password, on: db, passwords: passwords)
-            try await db.sql.raw("DELETE FROM \(ident: table) WHERE key = \(bind: SignInThrottle.Subject.account(email).key)").run()
+            // Only an account with failures on record has a row to clear: no write otherwise.
+            if states[0] != nil {
+                try await db.sql.raw("DELETE FROM \(ident: table) WHERE key = \(bind: SignInThrottle.Subject.account(email).key)").run()
+            }
             return user
         } catch let e as AppError where e.code == AppError.badCredentials.code {
             for s in subjects { try await fail(s, throttle: throttle, on: db, now: now) }
             throw e
         }
-    }
-
-    static func lockedUntil(_ subjects: [SignInThrottle.Subject], throttle: SignInThrottle, on db: any Database, now: Date) async throws -> Date? {
-        var until: Date?
-        for subject in subjects {
-            if let s = try await state(subject, on: db), throttle.isLocked(s, now: now), let end = s.lockedUntil { until = max(end, until ?? end) }
-        }
-        return until
     }
 
     struct Row: Decodable { let key: String; let failures: Int; let window_start: Double; let locked_until: Double? }
