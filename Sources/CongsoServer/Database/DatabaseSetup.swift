@@ -26,6 +26,10 @@ public enum DatabaseChoice: Sendable {
 
 enum DatabaseSetup {
     static func configure(_ app: Application, _ choice: DatabaseChoice) throws {
+        // How long a request waits for a pooled connection. The tests run some 250
+        // applications at once on two cores, each migrating its own schema: a wait that
+        // means trouble in production is only a busy moment there.
+        let waitForConnection: TimeAmount = app.environment == .testing ? .seconds(180) : .seconds(30)
         switch choice {
         case .sqliteMemory:
             app.databases.use(GatedSQLiteConfiguration(inner: DatabaseConfigurationFactory.sqlite(.memory, maxConnectionsPerEventLoop: 1).make()),
@@ -34,7 +38,7 @@ enum DatabaseSetup {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             // Writers of the file queue on one gate (see WriteTransaction).
             let file = DatabaseConfigurationFactory.sqlite(.file(DataDirectory.sqliteFile(in: dir)), maxConnectionsPerEventLoop: 1,
-                                                           connectionPoolTimeout: .seconds(30)).make()
+                                                           connectionPoolTimeout: waitForConnection).make()
             app.databases.use(GatedSQLiteConfiguration(inner: file), as: .sqlite, isDefault: true)
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
@@ -43,7 +47,7 @@ enum DatabaseSetup {
             // Test suites run in parallel, each with its own application: two connections per
             // event loop keeps them under PostgreSQL's default 100.
             let perLoop = app.environment == .testing ? 2 : 4
-            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: waitForConnection), as: .psql)
         }
     }
 
