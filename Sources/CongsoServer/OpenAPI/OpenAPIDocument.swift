@@ -190,7 +190,7 @@ enum OpenAPIDocument {
             "/api/v1/notifications/read-all": ["post": op("Mark all my notifications read", tag: "notifications", ok: "204", schema: nil, errors: ["401"])],
             "/api/v1/permits": [
                 "get": op("Travel permits in my subtree", tag: "permits", params: paging + [query("org", "Keep to this org's subtree"),
-                          query("status", "requested, approved or revoked")], schema: list("Permit"), errors: ["400", "401", "403", "404", "422"]),
+                          query("status", Permit.Status.allCases.map(\.rawValue).joined(separator: ", "))], schema: list("Permit"), errors: ["400", "401", "403", "404", "422"]),
                 "post": op("List someone who must travel (one object), or many as {\"items\": [...]}", tag: "permits", body: "PermitWrite", ok: "201",
                            schema: ["oneOf": [ref("Permit"), list("Permit")]] as JSON, errors: writeErrors),
             ],
@@ -315,7 +315,7 @@ enum OpenAPIDocument {
             "Notification": object(["id": uuid, "kind": str(), "text": str(), "link": str(), "createdAt": nullable(str(["format": "date-time"])),
                                     "read": ["type": "boolean"]]),
             "Permit": object(["id": uuid, "number": str(), "staffId": uuid, "holderName": str(), "idNumber": str(), "purpose": str(), "from": str(),
-                              "to": str(), "plate": str(), "validFrom": str(), "validUntil": str(), "status": str(["enum": ["requested", "approved", "revoked"]]),
+                              "to": str(), "plate": str(), "validFrom": str(), "validUntil": str(), "status": str(["enum": Permit.Status.allCases.map(\.rawValue)]),
                               "token": nullable(str()), "kid": nullable(str()), "approvedBy": nullable(str()), "revokeReason": str()]),
             "PermitWrite": object(["staffId": uuid, "idNumber": str(), "purpose": str(), "from": str(), "to": str(), "plate": str(),
                                    "validFrom": str(["format": "date"]), "validUntil": str(["format": "date"]),
