@@ -84,6 +84,10 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     app.middleware.use(ActorMiddleware())
     app.middleware.use(LiveChangeMiddleware())
 
+    // MARK: - Batches many concurrent requests share (token checks, the daily reports)
+    app.setUpTokenChecks()
+    app.setUpReportHandIns()
+
     // MARK: - Routes and commands
     try routes(app)
     await Commands.register(app)

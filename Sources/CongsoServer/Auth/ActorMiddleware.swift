@@ -6,7 +6,7 @@ import Vapor
 struct ActorMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization?.token {
-            guard let actor = try await TokenAuth.actor(bearer: bearer, on: req.db) else { throw AppError.unauthorized }
+            guard let actor = try await req.application.tokenChecks.submit(bearer) else { throw AppError.unauthorized }
             req.actor = actor
         } else if req.cookies["congso_session"] != nil, let raw = req.session.data["uid"], let id = UUID(uuidString: raw),
                   !(req.url.path.hasPrefix("/api/") && req.method != .GET && req.method != .HEAD) {

@@ -15,3 +15,14 @@ extension Database {
         }
     }
 }
+
+extension Databases {
+    /// The default database on any event loop, for work no single request owns: a batch
+    /// that several requests share (`Coalescer`).
+    func shared(logger: Logger, on group: any EventLoopGroup) throws -> any Database {
+        guard let db = database(logger: logger, on: group.any()) else {
+            throw AppError(status: .internalServerError, code: "internal", detail: "no default database")
+        }
+        return db
+    }
+}

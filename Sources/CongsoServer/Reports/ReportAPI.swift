@@ -47,7 +47,8 @@ enum ReportAPI {
 
     @Sendable static func submit(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let r = try await ReportService.submit(try req.content.decode(ReportService.Input.self), actor: actor, on: req.db)
+        let input = try req.content.decode(ReportService.Input.self)
+        let r = try await req.application.reportHandIns.submit(.init(input: input, actor: actor, now: Date()))
         return try await DailyReportDTO(r).encodeResponse(status: .created, for: req)
     }
 
