@@ -56,7 +56,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "congso",
-            dependencies: ["CongsoServer", .product(name: "Vapor", package: "vapor")]
+            dependencies: ["CongsoServer", .product(name: "Vapor", package: "vapor"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .executableTarget(name: "congso-bench-policy", dependencies: ["CongsoCore"], path: "bench/PolicyBench"),
         .executableTarget(name: "congso-bench-permits", dependencies: ["CongsoCore", .product(name: "Crypto", package: "swift-crypto")],

@@ -79,7 +79,7 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     app.middleware.use(RequestMetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(videoEngine: app.videoEngine, cookieSecure: Environment.get("COOKIE_SECURE") == "1"))
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(PublicFiles(files: FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil)))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ActorMiddleware())
     app.middleware.use(LiveChangeMiddleware())

@@ -38,3 +38,17 @@ import Testing
         #expect(VietnameseText.searchTerms("%_'; --").allSatisfy { !$0.contains("'") && !$0.contains("%") })
     }
 }
+
+@Suite struct TrimmingTests {
+    /// Over random strings of white space, line breaks, Vietnamese letters, combining marks
+    /// and hostile characters, the native trim equals Foundation's.
+    @Test func trimmingEqualsFoundationsForAnyText() {
+        let pieces: [String] = [" ", "\t", "\n", "\r\n", "\u{00A0}", "\u{2003}", "\u{3000}", "\u{2028}", "\u{0085}", "\u{200B}", "\u{FEFF}",
+                                "a", "Đ", "ệ", "e\u{0301}", " \u{0301}", "\u{0000}", "😀", "'", "<", "\u{202E}", "x y"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(s.trimmedWhitespace == s.trimmingCharacters(in: .whitespacesAndNewlines), "\(Array(s.unicodeScalars))")
+        }
+    }
+}

@@ -29,10 +29,63 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
         return cal
     }()
 
+    /// Hanoi has kept UTC+07:00, without summer time, since 13 June 1975; from 1976 on a
+    /// day is plain arithmetic on the instant, which every report and dashboard does many
+    /// times a request. Earlier instants (birth dates) go through the calendar.
+    static let fixedOffsetSince = Date(timeIntervalSince1970: 189_277_200) // 1976-01-01T00:00+07:00
+    static let offset = 7 * 3_600
+
     /// Today in Hanoi for a given instant.
     public static func of(_ instant: Date) -> LocalDate {
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return LocalDate(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))!
+        guard instant >= fixedOffsetSince, instant.timeIntervalSince1970 < 7_258_118_400 else { // < 2200-01-01
+            let c = calendar.dateComponents([.year, .month, .day], from: instant)
+            return LocalDate(year: c.year!, month: c.month!, day: c.day!)
+        }
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offset
+        let (y, m, d) = civil(fromDays: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        return LocalDate(year: y, month: m, day: d)
+    }
+
+    /// "yyyy-MM-dd" from its parts, written digit by digit. The parts must make a valid date.
+    public init(year: Int, month: Int, day: Int) {
+        precondition((1900...2200).contains(year) && (1...12).contains(month) && (1...Self.daysIn(month: month, year: year)).contains(day),
+                     "not a date: \(year)-\(month)-\(day)")
+        var b = [UInt8](repeating: 0x30, count: 10)
+        b[4] = 0x2D; b[7] = 0x2D
+        var y = year
+        for i in stride(from: 3, through: 0, by: -1) { b[i] = UInt8(0x30 + y % 10); y /= 10 }
+        b[5] = UInt8(0x30 + month / 10); b[6] = UInt8(0x30 + month % 10)
+        b[8] = UInt8(0x30 + day / 10); b[9] = UInt8(0x30 + day % 10)
+        value = String(decoding: b, as: UTF8.self)
+    }
+
+    /// The Gregorian date of a day counted from 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Days from 1970-01-01 to a Gregorian date (H. Hinnant's `days_from_civil`).
+    static func days(year y0: Int, month m: Int, day d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private var parts: (Int, Int, Int) {
+        let b = Array(value.utf8)
+        func n(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) } }
+        return (n(0..<4), n(5..<7), n(8..<10))
     }
 
     /// "23/07/2021", as Vietnamese pages write dates.
@@ -43,13 +96,17 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
 
     /// The instant this day starts in Hanoi.
     public var start: Date {
-        let p = value.split(separator: "-").compactMap { Int($0) }
-        return Self.calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
+        let (y, m, d) = parts
+        guard y >= 1976 && y < 2200 else { return Self.calendar.date(from: DateComponents(year: y, month: m, day: d))! }
+        return Date(timeIntervalSince1970: Double(Self.days(year: y, month: m, day: d) * 86_400 - Self.offset))
     }
 
     /// 1 = Sunday … 7 = Saturday, as Foundation counts, in Hanoi.
     public var weekday: Int {
-        Self.calendar.component(.weekday, from: start)
+        let (y, m, d) = parts
+        guard y >= 1976 && y < 2200 else { return Self.calendar.component(.weekday, from: start) }
+        // 1970-01-01 was a Thursday (5).
+        return (Self.days(year: y, month: m, day: d) % 7 + 7 + 4) % 7 + 1
     }
 
     public func adding(days: Int) -> LocalDate {

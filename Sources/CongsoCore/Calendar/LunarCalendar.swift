@@ -164,10 +164,6 @@ public struct LunarCalendar: Sendable {
 }
 
 extension LocalDate {
-    public init(year: Int, month: Int, day: Int) {
-        self.init(String(format: "%04d-%02d-%02d", year, month, day))!
-    }
-
     public var month: Int { Int(value.dropFirst(5).prefix(2)) ?? 0 }
     public var day: Int { Int(value.suffix(2)) ?? 0 }
 

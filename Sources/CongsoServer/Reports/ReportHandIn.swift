@@ -25,7 +25,7 @@ extension ReportService {
     static let maxDaysBack = 7
 
     static func text(_ raw: String?, _ field: String, required: Bool) throws -> String {
-        let t = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = (raw ?? "").trimmedWhitespace
         if required && t.isEmpty { throw AppError.invalid("report.\(field)_missing", "") }
         guard t.count <= maxText else { throw AppError.invalid("too_long", String(maxText)) }
         return t
