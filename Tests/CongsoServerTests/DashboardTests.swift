@@ -311,6 +311,22 @@ import VaporTesting
         #expect(hub.lastID >= 42)
         #expect(LiveHub.compact(["/a/b/", "/a/", "/c/d/e/"]) == ["/a/", "/c/d/e/"])
         #expect(LiveHub.compact((0..<100).map { "/r/\($0 % 3)/\($0)/" }).count <= 40)
+        // For any set of unit paths: every path is covered by one kept, the kept are at most
+        // 40 (as long as the first level allows), none covers another, and each is a path or
+        // an ancestor of one.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let paths = (0..<Int.random(in: 0...600, using: &rng)).map { _ in
+                "/" + (0..<Int.random(in: 1...5, using: &rng)).map { _ in String(Int.random(in: 0..<Int.random(in: 1...30, using: &rng), using: &rng)) }
+                    .joined(separator: "/") + "/"
+            }
+            let kept = LiveHub.compact(paths)
+            #expect(paths.allSatisfy { p in kept.contains { p.hasPrefix($0) } })
+            let firstLevel = Set(paths.map { "/" + $0.split(separator: "/")[0] + "/" }).count
+            #expect(kept.count <= max(40, firstLevel))
+            #expect(!kept.contains { a in kept.contains { b in a != b && a.hasPrefix(b) } })
+            #expect(kept.allSatisfy { k in paths.contains { $0.hasPrefix(k) } })
+        }
         hub.close()
         try await withApp { app in
             _ = try await Fixture.make(app)

@@ -100,18 +100,23 @@ final class LiveHub: Sendable {
     /// Fewer, shorter paths that cover the same units: a path below another is dropped, and
     /// beyond 40 paths their common ancestors stand for them (a NOTIFY payload is < 8 kB).
     static func compact(_ paths: [String]) -> [String] {
-        var kept: [String] = []
-        for p in paths.sorted() where !(kept.last.map { p.hasPrefix($0) } ?? false) { kept.append(p) }
-        var depth = kept.map { OrgPath($0).depth }.max() ?? 0
+        var kept = withoutCovered(paths.sorted())
+        guard kept.count > 40 else { return kept }
+        // Where each "/" is, found once: a burst of reports brings thousands of units.
+        let cut = kept.map { p -> (String, [Int]) in (p, p.utf8.enumerated().filter { $0.element == UInt8(ascii: "/") }.map(\.offset)) }
+        var depth = (cut.map { $0.1.count }.max() ?? 1) - 1
         while kept.count > 40 && depth > 1 {
             depth -= 1
-            let cut = kept.map { p -> String in
-                let ids = OrgPath(p).ids.prefix(depth)
-                return "/" + ids.joined(separator: "/") + "/"
-            }
-            kept = []
-            for p in Set(cut).sorted() where !(kept.last.map { p.hasPrefix($0) } ?? false) { kept.append(p) }
+            let d = depth
+            kept = withoutCovered(Set(cut.map { p, slashes in slashes.count > d ? String(p.utf8.prefix(slashes[d] + 1))! : p }).sorted())
         }
+        return kept
+    }
+
+    /// Sorted paths without those below another of them.
+    private static func withoutCovered(_ sorted: [String]) -> [String] {
+        var kept: [String] = []
+        for p in sorted where !(kept.last.map { p.hasPrefix($0) } ?? false) { kept.append(p) }
         return kept
     }
 
