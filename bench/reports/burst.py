@@ -96,6 +96,11 @@ def sweep(label, url, args, day, window, tmp, offset):
     print(f"  {'connections':>11} {'reports/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'errors':>7}")
     results = []
     first = offset
+    # A fresh process's first seconds (connections opening, plans cached, pages read) are
+    # not the burst's steady state: 5 s at 32 connections first, on people of their own.
+    w = wrk(url, script(tmp, f"{label[:3]}-warm.lua", 1 + (first % args.staff), min(40_000, args.staff - (first % args.staff)), day, window), 5, 32)
+    first += w["requests"]
+    print(f"  {'(warm-up)':>11} {w['rps']:>10,.0f} {w['p50']:>8.1f} {w['p99']:>8.1f} {w['requests']:>9,} {w['non2xx']:>8} {w['errors']:>7}", flush=True)
     for conns in args.steps:
         # Each step hands in the next people's reports (wrapping round the city if it must).
         per_step = min(args.staff, int(args.seconds * 8000))
@@ -120,7 +125,7 @@ def main():
     ap.add_argument("--postgres", required=True, help="A database URL this script may wipe")
     ap.add_argument("--staff", type=int, default=100_000)
     ap.add_argument("--units", type=int, default=5_000)
-    ap.add_argument("--steps", type=lambda s: [int(x) for x in s.split(",")], default=[16, 32, 64, 128, 256])
+    ap.add_argument("--steps", type=lambda s: [int(x) for x in s.split(",")], default=[32, 64, 128, 256, 384])
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--port", type=int, default=8870)
     args = ap.parse_args()

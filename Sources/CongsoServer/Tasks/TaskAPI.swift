@@ -21,16 +21,17 @@ struct TaskDTO: Content {
     let createdAt: Date?
     let updatedAt: Date?
 
-    init(_ t: WorkTask, people: [UUID: String], units: [UUID: String], today: LocalDate = .of(Date())) {
-        id = t.id!; title = t.title; description = t.details; orgId = t.orgID; orgName = units[t.orgID]
+    init(_ t: TaskRow, people: [UUID: String], units: [UUID: String], today: LocalDate = .of(Date())) {
+        id = t.id; title = t.title; description = t.details; orgId = t.orgID; orgName = units[t.orgID]
         assigneeStaffId = t.assigneeStaffID; assigneeName = t.assigneeStaffID.flatMap { people[$0] }; assigner = t.assignerLabel
         deadline = t.deadline; priority = t.priority; status = t.status; progress = t.progress; overdue = t.isOverdue(today: today)
         doneAt = t.doneAt; doneOnTime = t.doneOnTime; createdAt = t.createdAt; updatedAt = t.updatedAt
     }
 
     static func one(_ t: WorkTask, on db: any Database) async throws -> TaskDTO {
-        let (people, units) = try await TaskList.labels([t], on: db)
-        return TaskDTO(t, people: people, units: units)
+        let row = TaskRow(t)
+        let (people, units) = try await TaskList.labels([row], on: db)
+        return TaskDTO(row, people: people, units: units)
     }
 }
 

@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// The task lists: mine, my unit, what I assigned, with overdue / this week / status
@@ -60,15 +61,17 @@ enum TaskList {
         return (monday, monday.adding(days: 6))
     }
 
-    static func query(_ f: Filter, actor: Actor, on db: any Database, today: LocalDate = .of(Date())) throws -> QueryBuilder<WorkTask> {
-        let q = WorkTask.query(on: db)
+    /// The filter as SQL conditions on `tasks` (LIKE without escapes, as Fluent's `=~`
+    /// and `~~` wrote them before; search terms are folded words, ids and paths have no
+    /// wildcards).
+    static func filtered<B: SQLPredicateBuilder>(_ q: B, _ f: Filter, actor: Actor, today: LocalDate) throws -> B {
         switch f.scope {
         case .mine:
             guard let me = actor.staffID else { throw AppError.invalid("task.no_staff_record", "") }
-            q.filter(\.$assigneeStaffID == me)
+            _ = q.where("assignee_staff_id", .equal, me)
         case .assigned:
             guard let me = actor.userID else { throw AppError.unauthorized }
-            q.filter(\.$assignerUserID == me)
+            _ = q.where("assigner_user_id", .equal, me)
         case .unit:
             try actor.require(.readStaff)
             var prefix = actor.visiblePrefix
@@ -76,38 +79,49 @@ enum TaskList {
                 try actor.require(.readStaff, on: under.orgPath)
                 prefix = under.path
             }
-            q.filter(\.$orgPath =~ prefix)
+            _ = q.where("org_path", .like, prefix + "%")
         }
         if f.overdue {
-            q.filter(\.$status ~~ TaskStatus.allCases.filter(\.isOpen)).filter(\.$deadline < today.value)
+            _ = q.where("status", .in, TaskStatus.allCases.filter(\.isOpen).map(\.rawValue)).where("deadline", .lessThan, today.value)
         }
         if f.week {
             let (mon, sun) = week(of: today)
-            q.filter(\.$deadline >= mon.value).filter(\.$deadline <= sun.value)
+            _ = q.where("deadline", .greaterThanOrEqual, mon.value).where("deadline", .lessThanOrEqual, sun.value)
         }
-        if let s = f.status { q.filter(\.$status == s) }
-        for term in VietnameseText.searchTerms(f.q ?? "") { q.filter(\.$searchText ~~ term) }
-        switch f.sort {
-        case .deadline: q.sort(\.$deadline).sort(\.$priorityRank)
-        case .priority: q.sort(\.$priorityRank).sort(\.$deadline)
-        case .updated: q.sort(\.$updatedAt, .descending)
-        case .created: q.sort(\.$createdAt, .descending)
-        }
-        return q.sort(\.$id)
+        if let s = f.status { _ = q.where("status", .equal, s.rawValue) }
+        for term in VietnameseText.searchTerms(f.q ?? "") { _ = q.where("search_text", .like, "%" + term + "%") }
+        return q
     }
 
-    static func list(_ f: Filter, actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<WorkTask> {
-        let total = try await query(f, actor: actor, on: db).count()
-        let items = try await query(f, actor: actor, on: db).range(page.offset..<(page.offset + page.per)).all()
+    /// The filtered tasks in the filter's order (ties by id, so pages never overlap).
+    static func select(_ f: Filter, actor: Actor, on db: any Database, today: LocalDate = .of(Date())) throws -> SQLSelectBuilder {
+        let q = try filtered(try db.sql.select().columns(TaskRow.columns.map { SQLColumn($0) }).from("tasks"), f, actor: actor, today: today)
+        switch f.sort {
+        case .deadline: q.orderBy("deadline").orderBy("priority_rank")
+        case .priority: q.orderBy("priority_rank").orderBy("deadline")
+        case .updated: q.orderBy("updated_at", .descending)
+        case .created: q.orderBy("created_at", .descending)
+        }
+        return q.orderBy("id")
+    }
+
+    static func list(_ f: Filter, actor: Actor, page: PageRequest, on db: any Database) async throws -> Paged<TaskRow> {
+        let today = LocalDate.of(Date())
+        let counted = try await filtered(try db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tasks"),
+                                         f, actor: actor, today: today).first()
+        let total = try counted?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await select(f, actor: actor, on: db, today: today).offset(page.offset).limit(page.per).all().map(TaskRow.init(row:))
         return Paged(items: items, total: total, page: page)
     }
 
     /// Names of assignees and units for a page of tasks.
-    static func labels(_ tasks: [WorkTask], on db: any Database) async throws -> (people: [UUID: String], units: [UUID: String]) {
+    static func labels(_ tasks: [TaskRow], on db: any Database) async throws -> (people: [UUID: String], units: [UUID: String]) {
         let ids = Array(Set(tasks.compactMap(\.assigneeStaffID)))
         var people: [UUID: String] = [:]
         if !ids.isEmpty {
-            for p in try await StaffMember.query(on: db).filter(\.$id ~~ ids).all() { people[p.id!] = p.fullName }
+            for r in try await db.sql.raw("SELECT id, full_name FROM staff WHERE id IN (\(binds: ids))").all() {
+                people[try r.decode(column: "id", as: UUID.self)] = try r.decode(column: "full_name", as: String.self)
+            }
         }
         return (people, try await OrgService.names(Set(tasks.map(\.orgID)), on: db))
     }
@@ -116,11 +130,11 @@ enum TaskList {
 
     static func csv(_ f: Filter, actor: Actor, on db: any Database, t: (String) -> String) async throws -> String {
         let today = LocalDate.of(Date())
-        let tasks = try await query(f, actor: actor, on: db).limit(maxExport).all()
+        let tasks = try await select(f, actor: actor, on: db, today: today).limit(maxExport).all().map(TaskRow.init(row:))
         let (people, units) = try await labels(tasks, on: db)
         var out = CSVTable.line(["id", "title", "unit", "assignee", "assigner", "deadline", "priority", "status", "progress", "overdue", "done_on_time"])
         for task in tasks {
-            out += CSVTable.line([task.id!.uuidString, task.title, units[task.orgID] ?? "", task.assigneeStaffID.flatMap { people[$0] } ?? "",
+            out += CSVTable.line([task.id.uuidString, task.title, units[task.orgID] ?? "", task.assigneeStaffID.flatMap { people[$0] } ?? "",
                                   task.assignerLabel, task.deadline, t("task.priority." + task.priority.rawValue), t("task.status." + task.status.rawValue),
                                   String(task.progress), task.isOverdue(today: today) ? "1" : "0",
                                   task.doneOnTime.map { $0 ? "1" : "0" } ?? ""])

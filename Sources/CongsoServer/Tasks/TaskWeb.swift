@@ -41,11 +41,11 @@ enum TaskWeb {
         let next: String?
     }
 
-    static func rows(_ tasks: [WorkTask], _ req: Request) async throws -> [Row] {
+    static func rows(_ tasks: [TaskRow], _ req: Request) async throws -> [Row] {
         let (people, units) = try await TaskList.labels(tasks, on: req.db)
         let today = LocalDate.of(Date())
         return tasks.map { t in
-            Row(id: t.id!.uuidString, title: t.title, unit: units[t.orgID] ?? "",
+            Row(id: t.id.uuidString, title: t.title, unit: units[t.orgID] ?? "",
                 assignee: t.assigneeStaffID.flatMap { people[$0] } ?? req.t("task_awaiting_dispatch"),
                 deadline: LocalDate(t.deadline)?.vietnamese ?? t.deadline, priority: req.t("task.priority." + t.priority.rawValue), priorityKey: t.priority.rawValue,
                 status: req.t("task.status." + t.status.rawValue), statusKey: t.status.rawValue, progress: t.progress, overdue: t.isOverdue(today: today))
@@ -164,7 +164,7 @@ enum TaskWeb {
 
     static func showPage(_ req: Request, error: String?) async throws -> Response {
         let (actor, task) = try await TaskAPI.task(req)
-        let row = try await rows([task], req)[0]
+        let row = try await rows([TaskRow(task)], req)[0]
         let canDispatch = task.status.isOpen && actor.may(.assignTasks, on: OrgPath(task.orgPath))
         var people: [FormOption] = []
         if canDispatch {
