@@ -132,13 +132,7 @@ import VaporTesting
                     try await r.delete(on: app.db)
                 }
             }
-            struct Row: Decodable, Equatable { let p: String; let d: String; let s: String; let n: Int; let m: Int }
-            let kept = try await app.db.sql.raw("SELECT org_path AS p, date AS d, slot AS s, received AS n, on_time AS m FROM report_counts WHERE received > 0 ORDER BY 1, 2, 3")
-                .all(decoding: Row.self)
-            let counted = try await app.db.sql.raw("""
-                SELECT org_path AS p, date AS d, slot AS s, COUNT(*) AS n, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS m
-                FROM daily_reports GROUP BY org_path, date, slot ORDER BY 1, 2, 3
-                """).all(decoding: Row.self)
+            let (kept, counted) = try await app.reportCounts()
             #expect(kept == counted)
             #expect(!counted.isEmpty)
         }

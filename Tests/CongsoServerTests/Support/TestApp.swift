@@ -126,6 +126,19 @@ extension Application {
         return out!
     }
 
+    struct ReportCount: Decodable, Equatable { let p: String; let d: String; let s: String; let n: Int; let m: Int }
+
+    /// The report counts the trigger keeps, and the same counted from the reports.
+    func reportCounts() async throws -> (kept: [ReportCount], counted: [ReportCount]) {
+        let kept = try await db.sql.raw("SELECT org_path AS p, date AS d, slot AS s, received AS n, on_time AS m FROM report_counts WHERE received > 0 ORDER BY 1, 2, 3")
+            .all(decoding: ReportCount.self)
+        let counted = try await db.sql.raw("""
+            SELECT org_path AS p, date AS d, slot AS s, COUNT(*) AS n, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS m
+            FROM daily_reports GROUP BY org_path, date, slot ORDER BY 1, 2, 3
+            """).all(decoding: ReportCount.self)
+        return (kept, counted)
+    }
+
     func auditCount(action: String? = nil) async throws -> Int {
         let q = AuditEntry.query(on: db)
         if let action { q.filter(\.$action == action) }
