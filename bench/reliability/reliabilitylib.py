@@ -111,6 +111,8 @@ class Writers:
             with self.lock:
                 self.outcomes.append(outcome)
 
+    RACE = 0.05
+
     def judge(self, rows, signalled, back, graceful, outages=None):
         """`rows`: title → how many tasks carry it. `signalled`: when the server was stopped;
         `back`: when it answered again. A graceful stop finishes what was sent before it.
@@ -131,7 +133,12 @@ class Writers:
                     problems.append(f"error outside the outages: {o.title} {o.status or o.error} at {o.sent:.2f}")
                 continue
             # A graceful stop answers everything sent before it; a kill may cut what was in flight.
-            earliest = signalled if graceful else signalled - 30
+            # One race is HTTP's own: a request written onto an idle keep-alive connection in
+            # the same instant the stopping server closes it is reset unread (never stored,
+            # never acknowledged). So a connection error — not an HTTP answer — on a request
+            # sent at most RACE seconds before the signal belongs to the outage.
+            race = self.RACE if o.status == 0 else 0
+            earliest = signalled - race if graceful else signalled - 30
             if not (o.sent >= earliest and o.done >= signalled and o.sent <= back):
                 problems.append(f"error outside the outage: {o.title} {o.status or o.error} sent {o.sent - signalled:+.2f} s from the signal")
         return Verdict(len(self.outcomes), len(acked), len(refused), len(lost), len(doubled), landed, problems)
