@@ -105,3 +105,18 @@ import Testing
         #expect(failures >= 1 && failures <= 12)
     }
 }
+
+@Suite struct ChunksTests {
+    /// Any array, any size: the chunks are in order, none is empty or too large, and together
+    /// they are the array.
+    @Test func chunksCoverTheArrayInOrder() {
+        for _ in 0..<500 {
+            let a = (0..<Int.random(in: 0...60)).map { $0 }
+            let size = Int.random(in: 1...12)
+            let chunks = a.chunked(by: size)
+            #expect(chunks.allSatisfy { !$0.isEmpty && $0.count <= size })
+            #expect(chunks.flatMap { $0 } == a)
+            #expect(chunks.count == (a.count + size - 1) / size)
+        }
+    }
+}

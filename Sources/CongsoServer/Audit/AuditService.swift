@@ -25,8 +25,8 @@ enum AuditService {
     /// line stays far below either database's limit on bound values.
     static func append(_ entries: [AuditEntry], on db: any Database) async throws {
         let sql = try db.sql
-        for chunk in stride(from: 0, to: entries.count, by: 200) {
-            let rows = entries[chunk..<min(chunk + 200, entries.count)].map { e -> SQLQueryString in
+        for part in entries.chunked(by: 200) {
+            let rows = part.map { e -> SQLQueryString in
                 """
                 (\(bind: e.id ?? UUID()), \(bind: e.at), \(bind: e.actorID), \(bind: e.actorLabel), \(bind: e.via), \(bind: e.action),
                  \(bind: e.entityType), \(bind: e.entityID), \(bind: e.orgPath), \(bind: e.prevOrgPath), \(bind: e.summary),

@@ -19,14 +19,12 @@ enum TokenAuth {
             let sql = try db.sql
             var found: [String: Actor] = [:]
             var stale: [UUID] = []
-            let distinct = Array(Set(hashes))
-            for chunk in stride(from: 0, to: distinct.count, by: 500) {
-                let part = Array(distinct[chunk..<min(chunk + 500, distinct.count)])
+            for part in Array(Set(hashes)).chunked(by: 500) {
                 for row in try await sql.raw("""
                     SELECT t.token_hash, t.id AS token_id, t.last_used_at, u.id AS user_id, u.email, u.display_name, u.role, u.org_id,
                            u.staff_id, u.active, o.path AS org_path
                     FROM user_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organizations o ON o.id = u.org_id
-                    WHERE t.token_hash IN (\(binds: part))
+                    WHERE t.token_hash IN (\(binds: Array(part)))
                     """).all() {
                     guard try row.decode(column: "active", as: Bool.self) else { continue }
                     // "Last used" to the minute: writing it on every call would make each read a write.
@@ -44,9 +42,8 @@ enum TokenAuth {
                 }
             }
             // Advisory: a failure to note the time must not refuse the call.
-            for chunk in stride(from: 0, to: stale.count, by: 500) {
-                let part = Array(stale[chunk..<min(chunk + 500, stale.count)])
-                try? await sql.raw("UPDATE user_tokens SET last_used_at = \(bind: now) WHERE id IN (\(binds: part))").run()
+            for part in stale.chunked(by: 500) {
+                try? await sql.raw("UPDATE user_tokens SET last_used_at = \(bind: now) WHERE id IN (\(binds: Array(part)))").run()
             }
             return hashes.map { .success(found[$0]) }
         } catch {

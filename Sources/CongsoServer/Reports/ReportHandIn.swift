@@ -75,11 +75,9 @@ extension ReportService {
     static func reporters(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: Reporter] {
         let sql = try db.sql
         var out: [UUID: Reporter] = [:]
-        let all = Array(ids)
-        for chunk in stride(from: 0, to: all.count, by: 500) {
-            let part = Array(all[chunk..<min(chunk + 500, all.count)])
+        for part in Array(ids).chunked(by: 500) {
             for r in try await sql.raw("""
-                SELECT s.id, s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id IN (\(binds: part))
+                SELECT s.id, s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id IN (\(binds: Array(part)))
                 """).all() {
                 let id = try r.decode(column: "id", as: UUID.self)
                 out[id] = Reporter(id: id, name: try r.decode(column: "full_name", as: String.self), orgID: try r.decode(column: "org_id", as: UUID.self),
@@ -183,8 +181,7 @@ extension ReportService {
             var stored: [(Int, DailyReport)] = []
             var audits: [AuditEntry] = []
             for round in rounds {
-                for chunk in stride(from: 0, to: round.count, by: 200) {
-                    let part = Array(round[chunk..<min(chunk + 200, round.count)])
+                for part in round.chunked(by: 200) {
                     let values = part.map { r -> SQLQueryString in
                         let onTime = r.submission.now < r.target.closesAt
                         return """
