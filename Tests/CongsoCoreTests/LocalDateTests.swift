@@ -36,7 +36,25 @@ import Testing
             #expect(LocalDate.of(day.start) == day, "\(day)")
             // Days were 24 hours long since the offset last changed.
             if y >= 1976 { #expect(LocalDate.of(day.start.addingTimeInterval(86_399)) == day, "\(day)") }
-            #expect(day.adding(days: 1) > day && day.adding(days: -1) < day)
+            #expect(day.adding(days: 1) > day)
+            #expect(day.adding(days: -1) < day || day == LocalDate.first)
+        }
+    }
+
+    /// Arithmetic past the years the type holds stops at its ends instead of crashing
+    /// (the property above once drew 1900-01-01 and took a day off it).
+    @Test func daysBeyondTheRangeAreItsEnds() {
+        #expect(LocalDate.first.value == "1900-01-01" && LocalDate.last.value == "2200-12-31")
+        #expect(LocalDate.first.adding(days: -1) == LocalDate.first)
+        #expect(LocalDate.first.adding(days: -100_000) == LocalDate.first)
+        #expect(LocalDate.first.adding(days: 1).value == "1900-01-02")
+        #expect(LocalDate.last.adding(days: 1) == LocalDate.last)
+        #expect(LocalDate.last.adding(days: 1_000_000) == LocalDate.last)
+        #expect(LocalDate.last.adding(days: -1).value == "2200-12-30")
+        #expect(LocalDate("2199-12-31")!.adding(days: 1).value == "2200-01-01")
+        for instant in [Date.distantPast, Date.distantFuture, Date(timeIntervalSince1970: -1e12), Date(timeIntervalSince1970: 1e12)] {
+            let day = LocalDate.of(instant)
+            #expect(day == LocalDate.first || day == LocalDate.last, "\(instant)")
         }
     }
 }

@@ -35,16 +35,24 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
     static let fixedOffsetSince = Date(timeIntervalSince1970: 189_277_200) // 1976-01-01T00:00+07:00
     static let offset = 7 * 3_600
 
-    /// Today in Hanoi for a given instant.
+    /// Today in Hanoi for a given instant. A day outside the years this type holds
+    /// (1900–2200) is its nearest end: arithmetic on a hostile date such as "1900-01-01
+    /// minus a week" must answer, not stop the process.
     public static func of(_ instant: Date) -> LocalDate {
         guard instant >= fixedOffsetSince, instant.timeIntervalSince1970 < 7_258_118_400 else { // < 2200-01-01
             let c = calendar.dateComponents([.year, .month, .day], from: instant)
-            return LocalDate(year: c.year!, month: c.month!, day: c.day!)
+            guard let y = c.year, y >= 1900 else { return first }
+            guard y <= 2200 else { return last }
+            return LocalDate(year: y, month: c.month!, day: c.day!)
         }
         let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offset
         let (y, m, d) = civil(fromDays: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         return LocalDate(year: y, month: m, day: d)
     }
+
+    /// The first and last days this type holds.
+    public static let first = LocalDate(year: 1900, month: 1, day: 1)
+    public static let last = LocalDate(year: 2200, month: 12, day: 31)
 
     /// "yyyy-MM-dd" from its parts, written digit by digit. The parts must make a valid date.
     public init(year: Int, month: Int, day: Int) {
