@@ -35,14 +35,13 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
     static let fixedOffsetSince = Date(timeIntervalSince1970: 189_277_200) // 1976-01-01T00:00+07:00
     static let offset = 7 * 3_600
 
-    /// Today in Hanoi for a given instant. A day outside the years this type holds
-    /// (1900–2200) is its nearest end: arithmetic on a hostile date such as "1900-01-01
-    /// minus a week" must answer, not stop the process.
+    /// Today in Hanoi for a given instant (an instant beyond the years 1–9999 is the
+    /// nearest end of them).
     public static func of(_ instant: Date) -> LocalDate {
         guard instant >= fixedOffsetSince, instant.timeIntervalSince1970 < 7_258_118_400 else { // < 2200-01-01
-            let c = calendar.dateComponents([.year, .month, .day], from: instant)
-            guard let y = c.year, y >= 1900 else { return first }
-            guard y <= 2200 else { return last }
+            let c = calendar.dateComponents([.era, .year, .month, .day], from: instant)
+            guard c.era == 1, let y = c.year, y >= 1 else { return first }
+            guard y <= 9999 else { return last }
             return LocalDate(year: y, month: c.month!, day: c.day!)
         }
         let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offset
@@ -50,13 +49,16 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
         return LocalDate(year: y, month: m, day: d)
     }
 
-    /// The first and last days this type holds.
-    public static let first = LocalDate(year: 1900, month: 1, day: 1)
-    public static let last = LocalDate(year: 2200, month: 12, day: 31)
+    /// The first and last days this type can hold. What people type is read only within
+    /// 1900–2200 (`init?(_:)`), but arithmetic from there may step past either end: a
+    /// working day after 31/12/2200, the week before 1/1/1900. It must answer, not stop the
+    /// process, and a loop that steps day by day must keep moving.
+    public static let first = LocalDate(year: 1, month: 1, day: 1)
+    public static let last = LocalDate(year: 9999, month: 12, day: 31)
 
     /// "yyyy-MM-dd" from its parts, written digit by digit. The parts must make a valid date.
     public init(year: Int, month: Int, day: Int) {
-        precondition((1900...2200).contains(year) && (1...12).contains(month) && (1...Self.daysIn(month: month, year: year)).contains(day),
+        precondition((1...9999).contains(year) && (1...12).contains(month) && (1...Self.daysIn(month: month, year: year)).contains(day),
                      "not a date: \(year)-\(month)-\(day)")
         var b = [UInt8](repeating: 0x30, count: 10)
         b[4] = 0x2D; b[7] = 0x2D
@@ -117,8 +119,12 @@ public struct LocalDate: Codable, Hashable, Comparable, Sendable, CustomStringCo
         return (Self.days(year: y, month: m, day: d) % 7 + 7 + 4) % 7 + 1
     }
 
+    /// The day `days` after (or before) this one, counted on the calendar: Hanoi's days
+    /// were not all 24 hours long (1 September 1945 lasted two hours more), so stepping
+    /// through instants could stay on the same day.
     public func adding(days: Int) -> LocalDate {
-        LocalDate.of(start.addingTimeInterval(Double(days) * 86_400 + 3_600))
+        let (jd, overflow) = julianDay.addingReportingOverflow(days)
+        return overflow ? (days > 0 ? .last : .first) : LocalDate(julianDay: jd)
     }
 
     public var description: String { value }

@@ -176,6 +176,9 @@ extension LocalDate {
     }
 
     public init(julianDay jd: Int) {
+        // The ends of what the type holds (1 January 1 and 31 December 9999) stay put.
+        guard jd >= 1_721_426 else { self = .first; return }
+        guard jd <= 5_373_484 else { self = .last; return }
         let a = jd + 32044
         let b = (4 * a + 3) / 146097
         let c = a - b * 146097 / 4
