@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// The in-app notification centre used by every feature. The text is a translation key
@@ -19,7 +20,15 @@ enum NotificationService {
     static func notify(_ userIDs: [UUID], kind: String, detail: String, link: String, on db: any Database) async throws {
         let unique = Array(Set(userIDs))
         guard !unique.isEmpty else { return }
-        try await unique.map { AppNotification(userID: $0, kind: kind, text: detail, link: link) }.create(on: db)
+        // Plain rows: every assignment and approval notifies, and building models cost
+        // more than the statement.
+        let sql = try db.sql, now = Date()
+        for part in unique.chunked(by: 200) {
+            let rows = part.map { user -> SQLQueryString in
+                "(\(bind: UUID()), \(bind: user), \(bind: kind), \(bind: detail), \(bind: link), \(bind: now))"
+            }
+            try await sql.raw("INSERT INTO notifications (id, user_id, kind, text, link, created_at) VALUES \(rows.joined(separator: ", "))").run()
+        }
         // E-mail goes through the outbox, in this same transaction (MailQueue).
         try await MailQueue.enqueue(unique, kind: kind, detail: detail, link: link, on: db)
     }

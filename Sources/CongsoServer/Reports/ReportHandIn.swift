@@ -68,25 +68,6 @@ extension ReportService {
         return Target(date: day.value, slot: window.slot, closesAt: window.closesAt)
     }
 
-    /// The person handing in a report: name and unit.
-    struct Reporter { let id: UUID; let name: String; let orgID: UUID; let orgPath: String }
-
-    /// Many people's names and units in one query per 500.
-    static func reporters(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: Reporter] {
-        let sql = try db.sql
-        var out: [UUID: Reporter] = [:]
-        for part in Array(ids).chunked(by: 500) {
-            for r in try await sql.raw("""
-                SELECT s.id, s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id IN (\(binds: Array(part)))
-                """).all() {
-                let id = try r.decode(column: "id", as: UUID.self)
-                out[id] = Reporter(id: id, name: try r.decode(column: "full_name", as: String.self), orgID: try r.decode(column: "org_id", as: UUID.self),
-                                   orgPath: try r.decode(column: "path", as: String.self))
-            }
-        }
-        return out
-    }
-
     /// One hand-in as a request brought it, with the time it arrived (which decides "on time").
     struct Submission: Sendable {
         let input: Input
@@ -103,7 +84,7 @@ extension ReportService {
     private struct Ready {
         let index: Int
         let submission: Submission
-        let person: Reporter
+        let person: StaffPlace
         let target: Target
         let done: String
         let next: String
@@ -118,10 +99,10 @@ extension ReportService {
     /// touch the others, and those stored commit together.
     static func store(_ submissions: [Submission], on db: any Database) async -> [Result<DailyReport, any Error>] {
         var results = [Result<DailyReport, any Error>?](repeating: nil, count: submissions.count)
-        let people: [UUID: Reporter]
+        let people: [UUID: StaffPlace]
         let settings: [ScheduleSetting]
         do {
-            people = try await reporters(Set(submissions.compactMap(\.actor.staffID)), on: db)
+            people = try await StaffService.places(Set(submissions.compactMap(\.actor.staffID)), on: db)
             settings = try await self.settings(on: db)
         } catch {
             return submissions.map { _ in .failure(error) }
