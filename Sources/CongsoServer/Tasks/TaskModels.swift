@@ -1,5 +1,6 @@
 import CongsoCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// A piece of work a leader gives to a person, or to a unit whose lead then dispatches it.
@@ -74,6 +75,19 @@ final class TaskEvent: Model, @unchecked Sendable {
     enum Kind: String, Codable, CaseIterable, Sendable {
         case created, dispatched, status, progress, comment, attachment, overdue
         case watcherAdded = "watcher_added", watcherRemoved = "watcher_removed"
+    }
+}
+
+extension TaskEvent {
+    /// The history line as one plain statement (what `create` writes, without Fluent's
+    /// reflection over the model): used where tasks are made by the hundred.
+    func insert(on db: any Database) async throws {
+        createdAt = Date()
+        try await db.sql.raw("""
+            INSERT INTO task_events (id, task_id, kind, actor_label, actor_name, text, detail, from_status, to_status, percent, created_at)
+            VALUES (\(bind: id ?? UUID()), \(bind: taskID), \(bind: kind.rawValue), \(bind: actorLabel), \(bind: actorName), \(bind: text),
+                    \(bind: detail), \(bind: fromStatus?.rawValue), \(bind: toStatus?.rawValue), \(bind: percent), \(bind: createdAt))
+            """).run()
     }
 }
 

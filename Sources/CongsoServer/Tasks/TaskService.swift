@@ -71,7 +71,7 @@ enum TaskService {
             try await insert(task, on: tx)
             task.$id.exists = true
             try await SearchIndex.put(SearchIndex.entry(task), on: tx)
-            try await TaskEvent(taskID: task.id!, kind: .created, actor: actor, detail: assignedTo).create(on: tx)
+            try await TaskEvent(taskID: task.id!, kind: .created, actor: actor, detail: assignedTo).insert(on: tx)
             for u in watchers { try await TaskWatcher(taskID: task.id!, userID: u.id!).create(on: tx) }
             try await AuditService.record(on: tx, actor: actor, action: "task.create", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: title, after: task.auditSnapshot)
