@@ -175,10 +175,12 @@ extension LocalDate {
         return day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045
     }
 
+    static let firstJulianDay = first.julianDay, lastJulianDay = last.julianDay
+
     public init(julianDay jd: Int) {
         // The ends of what the type holds (1 January 1 and 31 December 9999) stay put.
-        guard jd >= 1_721_426 else { self = .first; return }
-        guard jd <= 5_373_484 else { self = .last; return }
+        guard jd >= Self.firstJulianDay else { self = .first; return }
+        guard jd <= Self.lastJulianDay else { self = .last; return }
         let a = jd + 32044
         let b = (4 * a + 3) / 146097
         let c = a - b * 146097 / 4

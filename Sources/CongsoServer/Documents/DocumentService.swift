@@ -174,7 +174,7 @@ enum DocumentService {
             try await AuditService.record(on: tx, actor: actor, action: "document.register_\(kind.rawValue)", entityType: "document",
                                           entityID: doc.id, orgPath: doc.orgPath, summary: "\(doc.serial)/\(year) · \(doc.numberSymbol)")
             if kind != .outgoing, let staff = doc.recipientStaffID {
-                let users = try await TaskService.usersOfStaff(staff, on: tx).map { $0.id! }.filter { $0 != actor.userID }
+                let users = try await TaskService.userIDsOfStaff(staff, on: tx).filter { $0 != actor.userID }
                 try await NotificationService.notify(users, kind: "notif.document_received", detail: doc.numberSymbol,
                                                      link: "/documents/\(doc.id!)", on: tx)
             }
@@ -226,7 +226,7 @@ enum DocumentService {
             try await AuditService.record(on: tx, actor: actor, action: "document.transfer", entityType: "document", entityID: doc.id,
                                           orgPath: doc.orgPath, summary: doc.numberSymbol)
             if let staff = doc.recipientStaffID {
-                let users = try await TaskService.usersOfStaff(staff, on: tx).map { $0.id! }.filter { $0 != actor.userID }
+                let users = try await TaskService.userIDsOfStaff(staff, on: tx).filter { $0 != actor.userID }
                 try await NotificationService.notify(users, kind: "notif.document_received", detail: doc.numberSymbol, link: "/documents/\(doc.id!)", on: tx)
             }
             return doc

@@ -141,8 +141,8 @@ enum HealthService {
                                       summary: "\(person.fullName): \(kind.rawValue) \(s.from.value)…\(last.value); \(withdrawn) on-site, \(suspended) permits, \(rosters) rosters",
                                       after: state.auditSnapshot)
         let leads = try await NotificationService.usersCovering(person.org.orgPath, roles: [.unitLead, .head], on: tx)
-        let own = try await TaskService.usersOfStaff(s.staffID, on: tx)
-        try await NotificationService.notify((leads + own).compactMap(\.id).filter { $0 != actor.userID },
+        let own = try await TaskService.userIDsOfStaff(s.staffID, on: tx)
+        try await NotificationService.notify((leads.compactMap(\.id) + own).filter { $0 != actor.userID },
                                              kind: "notif.health_" + kind.rawValue,
                                              detail: "\(person.fullName) — \(s.from.vietnamese)–\(last.vietnamese)",
                                              link: "/health/unit?org=\(person.org.code)", on: tx)
@@ -169,9 +169,9 @@ enum HealthService {
         try await AuditService.record(on: tx, actor: actor, action: "health.end", entityType: "healthState", entityID: state.id,
                                       orgPath: state.orgPath, summary: "\(person?.fullName ?? ""): \(reason.rawValue)",
                                       before: before, after: state.auditSnapshot)
-        let own = try await TaskService.usersOfStaff(state.staffID, on: tx)
+        let own = try await TaskService.userIDsOfStaff(state.staffID, on: tx)
         let leads = try await NotificationService.usersCovering(OrgPath(state.orgPath), roles: [.unitLead, .head], on: tx)
-        try await NotificationService.notify((own + leads).compactMap(\.id).filter { $0 != actor.userID }, kind: "notif.health_ended",
+        try await NotificationService.notify((own + leads.compactMap(\.id)).filter { $0 != actor.userID }, kind: "notif.health_ended",
                                              detail: person?.fullName ?? "", link: "/health", on: tx)
     }
 

@@ -85,7 +85,7 @@ enum TripService {
             try await fresh.save(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: approve ? "trip.approve" : "trip.reject", entityType: "cityTrip",
                                           entityID: fresh.id, orgPath: fresh.orgPath, summary: fresh.destination, before: before, after: fresh.auditSnapshot)
-            let users = try await TaskService.usersOfStaff(fresh.staffID, on: tx).compactMap(\.id)
+            let users = try await TaskService.userIDsOfStaff(fresh.staffID, on: tx)
             try await NotificationService.notify(users, kind: approve ? "notif.trip_approved" : "notif.trip_rejected",
                                                  detail: "\(fresh.destination) \(LocalDate(fresh.leaveOn)!.vietnamese)", link: "/health", on: tx)
             return fresh

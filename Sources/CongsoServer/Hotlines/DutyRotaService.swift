@@ -161,7 +161,7 @@ enum DutyRotaService {
             try await rota.save(on: tx)
             let staff = Array(Set(try await DutyCell.query(on: tx).filter(\.$rotaID == rota.id!).all(\.$staffID)))
             var users: [UUID] = []
-            for s in staff { users += try await TaskService.usersOfStaff(s, on: tx).compactMap(\.id) }
+            for s in staff { users += try await TaskService.userIDsOfStaff(s, on: tx) }
             try await NotificationService.notify(users.filter { $0 != actor.userID }, kind: "notif.duty_published",
                                                  detail: "\(LocalDate(rota.startDate)!.vietnamese)–\(LocalDate(rota.endDate)!.vietnamese)",
                                                  link: "/schedule", on: tx)

@@ -160,7 +160,7 @@ enum TicketEscalation {
         var next: UUID? = orgID
         while let id = next, let org = try await Organization.find(id, on: db) {
             if let head = org.headStaffID {
-                let users = try await TaskService.usersOfStaff(head, on: db).compactMap(\.id)
+                let users = try await TaskService.userIDsOfStaff(head, on: db)
                 if !users.isEmpty { return users }
             }
             let heads = try await User.query(on: db).filter(\.$orgID == id).filter(\.$role == .head).all().compactMap(\.id)

@@ -235,8 +235,8 @@ enum InspectionService {
             try await AuditService.record(on: tx, actor: actor, action: "inspection.charge", entityType: "inspectionViolation", entityID: v.id,
                                           orgPath: org.path, summary: "\(org.code): \(text.prefix(120)) → \(deadline.value)", after: v.auditSnapshot)
             let heads = try await NotificationService.usersCovering(org.orgPath, roles: [.head], on: tx)
-            let own = try await TaskService.usersOfStaff(head?.id, on: tx)
-            try await NotificationService.notify((heads + own).compactMap(\.id), kind: "notif.violation_charged",
+            let own = try await TaskService.userIDsOfStaff(head?.id, on: tx)
+            try await NotificationService.notify(heads.compactMap(\.id) + own, kind: "notif.violation_charged",
                                                  detail: "\(org.name) — \(deadline.vietnamese)", link: "/inspections/violations/\(v.id!)", on: tx)
             return v
         }

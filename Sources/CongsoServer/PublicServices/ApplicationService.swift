@@ -250,7 +250,7 @@ enum ApplicationService {
             try await AuditService.record(on: tx, actor: actor, action: "application.\(action.rawValue)", entityType: "application",
                                           entityID: saved.id, orgPath: saved.orgPath, summary: "\(saved.code) → \(next.rawValue)" + (eventNote.isEmpty ? "" : ": \(eventNote)"))
             if let staff {
-                let users = try await TaskService.usersOfStaff(staff, on: tx).map { $0.id! }.filter { $0 != actor.userID }
+                let users = try await TaskService.userIDsOfStaff(staff, on: tx).filter { $0 != actor.userID }
                 try await NotificationService.notify(users, kind: "notif.application_assigned", detail: saved.code, link: "/desk/\(saved.id!)", on: tx)
             }
             return saved

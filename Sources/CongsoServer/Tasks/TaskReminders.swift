@@ -21,7 +21,7 @@ enum TaskReminders {
             if leads == nil { leads = try await leadsByPath(on: db) }
             for task in tasks {
                 handled += 1
-                let recipients = try await TaskService.usersOfStaff(task.assigneeStaffID, on: db).map { $0.id! }
+                let recipients = try await TaskService.userIDsOfStaff(task.assigneeStaffID, on: db)
                     + [task.assignerUserID].compactMap { $0 }
                     + leads!.filter { task.orgPath.hasPrefix($0.path) }.map(\.userID)
                 let (id, title, deadline) = (task.id!, task.title, task.deadline)

@@ -33,7 +33,7 @@ enum TaskService {
         let task = WorkTask()
         task.id = UUID()
         let unitCode = input.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        var assigneeName = ""
+        let assigneeName: String
         switch (input.assigneeStaffId, unitCode) {
         case (let id?, nil):
             let person = try await StaffService.place(id, actor: actor, on: db)
@@ -47,6 +47,7 @@ enum TaskService {
             try actor.require(.assignTasks, on: org.orgPath)
             task.orgID = org.id!
             task.orgPath = org.path
+            assigneeName = ""
         default:
             throw AppError.invalid("task.assignee_missing", "")
         }
@@ -61,7 +62,7 @@ enum TaskService {
         task.assignerLabel = actor.displayName
         task.searchText = VietnameseText.searchable(title + " " + details)
         let watchers = try await watcherUsers(input.watchers ?? [], task: task, on: db)
-        let assignedTo = assigneeName, now = Date()
+        let now = Date()
         task.createdAt = now
         task.updatedAt = now
         try await db.writeTransaction { tx in
@@ -71,7 +72,7 @@ enum TaskService {
             try await insert(task, on: tx)
             task.$id.exists = true
             try await SearchIndex.put(SearchIndex.entry(task), on: tx)
-            try await TaskEvent(taskID: task.id!, kind: .created, actor: actor, detail: assignedTo).insert(on: tx)
+            try await TaskEvent(taskID: task.id!, kind: .created, actor: actor, detail: assigneeName).insert(on: tx)
             for u in watchers { try await TaskWatcher(taskID: task.id!, userID: u.id!).create(on: tx) }
             try await AuditService.record(on: tx, actor: actor, action: "task.create", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: title, after: task.auditSnapshot)
@@ -106,17 +107,13 @@ enum TaskService {
             """).run()
     }
 
-    /// The active accounts of a staff member, as ids.
+    /// The active accounts of a staff member, as ids (who gets their notifications).
     static func userIDsOfStaff(_ staffID: UUID?, on db: any Database) async throws -> [UUID] {
         guard let staffID else { return [] }
         return try await db.sql.raw("SELECT id FROM users WHERE staff_id = \(bind: staffID) AND active = \(bind: true)").all()
             .map { try $0.decode(column: "id", as: UUID.self) }
     }
 
-    static func usersOfStaff(_ staffID: UUID?, on db: any Database) async throws -> [User] {
-        guard let staffID else { return [] }
-        return try await User.query(on: db).filter(\.$staffID == staffID).filter(\.$active == true).all()
-    }
 
     /// Watchers named by e-mail must be able to see the task.
     static func watcherUsers(_ emails: [String], task: WorkTask, on db: any Database) async throws -> [User] {
@@ -179,7 +176,7 @@ enum TaskService {
             try await TaskEvent(taskID: task.id!, kind: .dispatched, actor: actor, detail: person.fullName).create(on: tx)
             try await AuditService.record(on: tx, actor: actor, action: "task.dispatch", entityType: "task", entityID: task.id,
                                           orgPath: task.orgPath, summary: "\(task.title) → \(person.fullName)", before: before, after: task.auditSnapshot)
-            try await NotificationService.notify(try await usersOfStaff(staffID, on: tx).map { $0.id! }.filter { $0 != actor.userID },
+            try await NotificationService.notify(try await userIDsOfStaff(staffID, on: tx).filter { $0 != actor.userID },
                                                  kind: "notif.task_assigned", detail: task.title, link: "/tasks/\(task.id!)", on: tx)
         }
         return task
@@ -314,7 +311,7 @@ enum TaskService {
     /// Assignee, assigner and watchers, except the actor.
     static func notifyFollowers(_ task: WorkTask, actor: Actor, kind: String, detail: String, except: [UUID] = [],
                                 on db: any Database) async throws {
-        var ids = try await usersOfStaff(task.assigneeStaffID, on: db).map { $0.id! }
+        var ids = try await userIDsOfStaff(task.assigneeStaffID, on: db)
         if let a = task.assignerUserID { ids.append(a) }
         ids += try await TaskWatcher.query(on: db).filter(\.$taskID == task.id!).all().map(\.userID)
         try await NotificationService.notify(ids.filter { $0 != actor.userID && !except.contains($0) }, kind: kind, detail: detail,
