@@ -40,6 +40,9 @@ public func configure(_ app: Application, options: CongsoOptions = .init()) asyn
     if let port = Environment.get("PORT").flatMap(Int.init) { app.http.server.configuration.port = port }
     app.http.server.configuration.hostname = Environment.get("HOST") ?? "127.0.0.1"
     app.http.server.configuration.shutdownTimeout = GracefulShutdown.drainTimeout
+    // /metrics is RequestMetricsMiddleware's registry; Vapor's own swift-metrics figures go
+    // nowhere (no MetricsSystem is bootstrapped) but cost a route string per request.
+    app.http.server.configuration.reportMetrics = false
     app.routes.defaultMaxBodySize = "10mb"
     app.passwords.use(.bcrypt(cost: options.bcryptCost))
 

@@ -22,23 +22,6 @@ final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "after") var after: String
 
     init() {}
-
-    init(at: Date, actorID: UUID?, actorLabel: String, via: String, action: String, entityType: String,
-         entityID: String, orgPath: String, prevOrgPath: String, summary: String, before: String, after: String) {
-        self.id = UUID()
-        self.at = at
-        self.actorID = actorID
-        self.actorLabel = actorLabel
-        self.via = via
-        self.action = action
-        self.entityType = entityType
-        self.entityID = entityID
-        self.orgPath = orgPath
-        self.prevOrgPath = prevOrgPath
-        self.summary = summary
-        self.before = before
-        self.after = after
-    }
 }
 
 struct CreateAuditEntry: AsyncMigration {

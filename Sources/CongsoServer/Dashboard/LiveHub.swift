@@ -168,9 +168,12 @@ extension Application {
 /// Every write that succeeds announces the unit of whoever made it (the whole tree for
 /// someone without a unit), so one hook keeps every room's figures live without each
 /// service knowing about dashboards.
-struct LiveChangeMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+struct LiveChangeMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in Self.announce(request, response) }
+    }
+
+    private static func announce(_ request: Request, _ response: Response) -> Response {
         switch request.method {
         case .GET, .HEAD, .OPTIONS: return response
         default: break

@@ -4,32 +4,34 @@ import Vapor
 
 /// Turns every error into `{"error":{"code","message"}}` for the API, or a readable
 /// page in the user's language for the web. Unknown errors are logged and shown as
-/// "internal" without their details.
-struct AppErrorMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
+/// "internal" without their details. A future-based middleware: an async one starts a task
+/// for every request, and only a failed one needs it here.
+struct AppErrorMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapError { error in
             let (status, code, detail) = Self.classify(error, req)
             let message = req.t("err." + code, detail: detail)
             let wantsJSON = req.url.path.hasPrefix("/api/") || req.url.path == "/openapi.json"
                 || req.headers.accept.first.map { $0.mediaType.type == "application" && $0.mediaType.subType == "json" } == true
             if wantsJSON {
-                let body = ["error": ["code": code, "message": message]]
-                let response = Response(status: status)
-                try response.content.encode(body, as: .json)
-                if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
-                if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "2") }
-                return response
+                return req.eventLoop.makeCompletedFuture(withResultOf: {
+                    let response = try JSONBody.response(["error": ["code": code, "message": message]], status: status)
+                    if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+                    if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "2") }
+                    return response
+                })
             }
             if status == .unauthorized {
                 let back = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
-                return req.redirect(to: "/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+                return req.eventLoop.makeSucceededFuture(
+                    req.redirect(to: "/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")))
             }
-            let page = try await WebPage.render(req, "error", title: req.t("err.title"),
-                                                data: ErrorPage(status: Int(status.code), code: code, message: message))
-            page.status = status
-            return page
+            return req.eventLoop.makeFutureWithTask {
+                let page = try await WebPage.render(req, "error", title: req.t("err.title"),
+                                                    data: ErrorPage(status: Int(status.code), code: code, message: message))
+                page.status = status
+                return page
+            }
         }
     }
 

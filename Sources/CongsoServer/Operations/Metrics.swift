@@ -42,22 +42,19 @@ extension Application {
 
 /// Times each request and logs one structured line for it. The route label is the
 /// route's pattern ("/api/v1/staff/:id"), never the raw path, to keep label sets small.
-struct RequestMetricsMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct RequestMetricsMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
         let metrics = req.application.metrics
         metrics.inFlight.increment()
-        defer { metrics.inFlight.decrement() }
-        let response: Response
-        do {
-            response = try await next.respond(to: req)
-        } catch {
+        return next.respond(to: req).always { result in
+            metrics.inFlight.decrement()
+            switch result {
+            case .success(let response): record(req, status: response.status.code, since: start)
             // The error middleware sits inside this one; anything reaching here is a bug.
-            record(req, status: 500, since: start)
-            throw error
+            case .failure: record(req, status: 500, since: start)
+            }
         }
-        record(req, status: response.status.code, since: start)
-        return response
     }
 
     private func record(_ req: Request, status: UInt, since start: ContinuousClock.Instant) {

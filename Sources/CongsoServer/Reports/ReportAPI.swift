@@ -15,11 +15,15 @@ struct DailyReportDTO: Content {
     let submittedAt: Date
     let onTime: Bool
 
+    init(id: UUID, staffId: UUID, date: String, window: String?, requestId: UUID?, done: String, next: String, blockers: String,
+         location: DailyReport.Location, submittedAt: Date, onTime: Bool) {
+        self.id = id; self.staffId = staffId; self.date = date; self.window = window; self.requestId = requestId
+        self.done = done; self.next = next; self.blockers = blockers; self.location = location; self.submittedAt = submittedAt; self.onTime = onTime
+    }
+
     init(_ r: DailyReport) {
-        id = r.id!; staffId = r.staffID; date = r.date
-        window = r.reportSlot.window
-        requestId = r.reportSlot.requestID
-        done = r.done; next = r.next; blockers = r.blockers; location = r.location; submittedAt = r.submittedAt; onTime = r.onTime
+        self.init(id: r.id!, staffId: r.staffID, date: r.date, window: r.reportSlot.window, requestId: r.reportSlot.requestID,
+                  done: r.done, next: r.next, blockers: r.blockers, location: r.location, submittedAt: r.submittedAt, onTime: r.onTime)
     }
 }
 
@@ -47,9 +51,9 @@ enum ReportAPI {
 
     @Sendable static func submit(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let input = try req.content.decode(ReportService.Input.self)
+        let input = try req.decodeJSON(ReportService.Input.self)
         let r = try await req.application.reportHandIns.submit(.init(input: input, actor: actor, now: Date()))
-        return try await DailyReportDTO(r).encodeResponse(status: .created, for: req)
+        return try JSONBody.response(r, status: .created)
     }
 
     @Sendable static func mine(req: Request) async throws -> ListResponse<DailyReportDTO> {

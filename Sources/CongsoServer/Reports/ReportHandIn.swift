@@ -76,7 +76,7 @@ extension ReportService {
     }
 
     /// Hands in (or edits) one report, on its own.
-    static func submit(_ input: Input, actor: Actor, on db: any Database, now: Date = Date()) async throws -> DailyReport {
+    static func submit(_ input: Input, actor: Actor, on db: any Database, now: Date = Date()) async throws -> DailyReportDTO {
         try await store([Submission(input: input, actor: actor, now: now)], on: db)[0].get()
     }
 
@@ -92,13 +92,20 @@ extension ReportService {
         let location: DailyReport.Location
         /// The id the report gets if it is new; an edit keeps the stored report's id.
         let newID = UUID()
-        var key: String { "\(person.id)|\(target.date)|\(target.slot)" }
+        var key: Key { Key(staffID: person.id, date: target.date, slot: target.slot) }
+    }
+
+    /// What makes a report one: the database's unique key on daily_reports.
+    private struct Key: Hashable {
+        let staffID: UUID
+        let date: String
+        let slot: String
     }
 
     /// Hands in many reports at once: each gets its own answer, a refusal of one does not
     /// touch the others, and those stored commit together.
-    static func store(_ submissions: [Submission], on db: any Database) async -> [Result<DailyReport, any Error>] {
-        var results = [Result<DailyReport, any Error>?](repeating: nil, count: submissions.count)
+    static func store(_ submissions: [Submission], on db: any Database) async -> [Result<DailyReportDTO, any Error>] {
+        var results = [Result<DailyReportDTO, any Error>?](repeating: nil, count: submissions.count)
         let people: [UUID: StaffPlace]
         let settings: [ScheduleSetting]
         do {
@@ -142,7 +149,7 @@ extension ReportService {
     /// Rounds of distinct keys, in arrival order: an upsert may not touch a row twice.
     private static func distinctRounds(_ ready: [Ready]) -> [[Ready]] {
         var rounds: [[Ready]] = []
-        var seen: [String: Int] = [:]
+        var seen: [Key: Int] = [:]
         for r in ready {
             let round = seen[r.key, default: 0]
             seen[r.key] = round + 1
@@ -154,13 +161,14 @@ extension ReportService {
 
     /// One transaction: the reports in one upsert (a second round for a person who handed
     /// the same report twice in the batch), then their audit lines in one statement.
-    private static func write(_ ready: [Ready], on db: any Database) async throws -> [(Int, DailyReport)] {
+    private static func write(_ ready: [Ready], on db: any Database) async throws -> [(Int, DailyReportDTO)] {
         guard !ready.isEmpty else { return [] }
         let rounds = distinctRounds(ready)
         return try await db.writeTransaction { tx in
             let sql = try tx.sql
-            var stored: [(Int, DailyReport)] = []
-            var audits: [AuditEntry] = []
+            var stored: [(Int, DailyReportDTO)] = []
+            var audits: [AuditService.Line] = []
+            let at = Date()
             for round in rounds {
                 for part in round.chunked(by: 200) {
                     let values = part.map { r -> SQLQueryString in
@@ -179,30 +187,24 @@ extension ReportService {
                             location = excluded.location, org_id = excluded.org_id, org_path = excluded.org_path, updated_at = excluded.updated_at
                         RETURNING id, staff_id, date, slot, submitted_at, on_time
                         """).all()
-                    var byKey: [String: SQLRow] = [:]
+                    var byKey: [Key: SQLRow] = [:]
                     for row in rows {
-                        byKey["\(try row.decode(column: "staff_id", as: UUID.self))|\(try row.decode(column: "date", as: String.self))|\(try row.decode(column: "slot", as: String.self))"] = row
+                        byKey[Key(staffID: try row.decode(column: "staff_id", as: UUID.self), date: try row.decode(column: "date", as: String.self),
+                                  slot: try row.decode(column: "slot", as: String.self))] = row
                     }
                     for r in part {
                         guard let row = byKey[r.key] else { throw AppError(status: .internalServerError, code: "internal", detail: "report not stored") }
-                        let report = DailyReport()
-                        report.id = try row.decode(column: "id", as: UUID.self)
-                        report.staffID = r.person.id
-                        report.orgID = r.person.orgID
-                        report.orgPath = r.person.orgPath
-                        report.date = r.target.date
-                        report.slot = r.target.slot
-                        report.done = r.done
-                        report.next = r.next
-                        report.blockers = r.blockers
-                        report.location = r.location
-                        report.submittedAt = try row.decode(column: "submitted_at", as: Date.self)
-                        report.onTime = try row.decode(column: "on_time", as: Bool.self)
+                        let id = try row.decode(column: "id", as: UUID.self)
+                        let slot = ReportSlot(stored: r.target.slot)
+                        let report = DailyReportDTO(id: id, staffId: r.person.id, date: r.target.date, window: slot.window, requestId: slot.requestID,
+                                                    done: r.done, next: r.next, blockers: r.blockers, location: r.location,
+                                                    submittedAt: try row.decode(column: "submitted_at", as: Date.self),
+                                                    onTime: try row.decode(column: "on_time", as: Bool.self))
                         // Exact on both databases, however close two hand-ins come.
-                        let edited = report.id != r.newID
+                        let edited = id != r.newID
                         audits.append(AuditService.entry(actor: r.submission.actor, action: edited ? "report.edit" : "report.submit", entityType: "report",
-                                                         entityID: report.id, orgPath: r.person.orgPath,
-                                                         summary: "\(r.person.name) \(r.target.date) \(r.target.slot)"))
+                                                         entityID: id, orgPath: r.person.orgPath,
+                                                         summary: "\(r.person.name) \(r.target.date) \(r.target.slot)", at: at))
                         stored.append((r.index, report))
                     }
                 }
@@ -214,11 +216,11 @@ extension ReportService {
 }
 
 extension Application {
-    private struct ReportHandInsKey: StorageKey { typealias Value = Coalescer<ReportService.Submission, DailyReport> }
+    private struct ReportHandInsKey: StorageKey { typealias Value = Coalescer<ReportService.Submission, DailyReportDTO> }
 
     /// This process's batches of hand-ins: up to 200 a batch, two batches in flight (one is
     /// written while the next is read).
-    var reportHandIns: Coalescer<ReportService.Submission, DailyReport> {
+    var reportHandIns: Coalescer<ReportService.Submission, DailyReportDTO> {
         guard let c = storage[ReportHandInsKey.self] else { fatalError("reportHandIns is set up by configure") }
         return c
     }
@@ -226,7 +228,7 @@ extension Application {
     /// Called once by `configure`, before the server takes requests.
     func setUpReportHandIns() {
         let databases = self.databases, logger = self.logger, group = self.eventLoopGroup
-        storage[ReportHandInsKey.self] = Coalescer<ReportService.Submission, DailyReport>(maxBatch: 200, lanes: 2) { batch in
+        storage[ReportHandInsKey.self] = Coalescer<ReportService.Submission, DailyReportDTO>(maxBatch: 200, lanes: 2) { batch in
             do {
                 return await ReportService.store(batch, on: try databases.shared(logger: logger, on: group))
             } catch {

@@ -47,7 +47,7 @@ enum StaffCSVService {
                 for s in try await StaffMember.query(on: tx).filter(\.$email ~~ chunk).with(\.$org).all() { existing[s.email] = s }
             }
             var newStaff: [StaffMember] = []
-            var audits: [AuditEntry] = []
+            var audits: [AuditService.Line] = []
             for (i, (row, org)) in rows.enumerated() {
                 if let person = existing[row.draft.email] {
                     let before = person.auditSnapshot

@@ -1,12 +1,13 @@
 import Vapor
 
-/// Styles, scripts and images from Public/, for every path but the API's: Vapor's file
-/// middleware looks on disk for each request's path, and the API has no files (a system
-/// call per report in the 07:00 burst).
+/// Styles and scripts from Public/ (css/, js/), for requests that match no route: Vapor's
+/// file middleware looks on disk for every path it sees, and a route's path is never a
+/// file (a system call per report in the 07:00 burst). Global middleware runs after the
+/// router, so `route` is already known here; reading it also spares parsing the path again.
 struct PublicFiles: Middleware {
     let files: FileMiddleware
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        request.url.path.hasPrefix("/api/") ? next.respond(to: request) : files.respond(to: request, chainingTo: next)
+        request.route != nil ? next.respond(to: request) : files.respond(to: request, chainingTo: next)
     }
 }

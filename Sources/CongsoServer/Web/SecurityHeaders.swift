@@ -7,7 +7,7 @@ import Vapor
 /// SVG attributes), no framing (clickjacking), and forms that post only here — or to the
 /// meeting engine, since joining a meeting is a form whose answer redirects there. HSTS is
 /// sent only when cookies are marked Secure, i.e. when TLS ends at the proxy in front.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+struct SecurityHeadersMiddleware: Middleware {
     let policy: String
     let hsts: Bool
 
@@ -33,8 +33,13 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+    /// Future-based, as the other global middleware that need not wait: an async one starts a
+    /// task for every request.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in self.add(to: response) }
+    }
+
+    private func add(to response: Response) -> Response {
         var headers = response.headers
         if !headers.contains(name: "Content-Security-Policy") { headers.replaceOrAdd(name: "Content-Security-Policy", value: policy) }
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
