@@ -1,6 +1,7 @@
 import CongsoCore
 @testable import CongsoServer
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 import Vapor
@@ -90,6 +91,44 @@ extension WriteStormTests {
             }
             #expect(try await app.auditCount(action: "report.submit") == stored.count)
             #expect(try await app.auditCount(action: "report.edit") == valid - stored.count)
+            let (kept, counted) = try await app.reportCounts()
+            #expect(kept == counted)
+        }
+    }
+
+    /// Batches that move the same unit counts (unit, day, window) in opposite orders commit
+    /// without either being refused: each batch takes those counts in one order. In arrival
+    /// order, PostgreSQL found a deadlock after a second and rolled a batch back whole.
+    @Test func batchesSharingUnitCountsAreNeverRefused() async throws {
+        try await withApp(sqliteFile: true) { app in
+            let f = try await Fixture.make(app)
+            var keys: [(date: String, window: String)] = []
+            var day = Self.lastReportDay()
+            while keys.count < 9 {
+                if ReportSchedule.standard.isReportDay(day) { for w in ["07:00", "11:00", "17:00"] { keys.append((day.value, w)) } }
+                day = day.adding(days: -1)
+            }
+            let rounds = 4
+            let crowd = try await crowdWithTokens(app, f, count: rounds * 2 * keys.count)
+            let actors = try await TokenAuth.actors(bearer: crowd.map(\.1), on: app.db).map { try #require(try $0.get()) }
+            let refusals = NIOLockedValueBox<[String]>([])
+            let refused: @Sendable (any Error) -> Void = { e in refusals.withLockedValue { $0.append(String(reflecting: e)) } }
+            for round in 0..<rounds {
+                func batch(_ half: Int, reversed: Bool) -> [ReportService.Submission] {
+                    let order = reversed ? Array(keys.reversed()) : keys
+                    return order.enumerated().map { i, k in
+                        ReportService.Submission(input: .init(date: k.date, window: k.window, done: "vòng \(round)"),
+                                                 actor: actors[(round * 2 + half) * keys.count + i], now: Date())
+                    }
+                }
+                let (a, b) = (batch(0, reversed: false), batch(1, reversed: true))
+                async let forward = ReportService.store(a, on: app.db, refused: refused)
+                async let backward = ReportService.store(b, on: app.db, refused: refused)
+                for r in await forward + backward { #expect(throws: Never.self) { try r.get() } }
+            }
+            let seen = refusals.withLockedValue { $0 }
+            #expect(seen.isEmpty, "\(seen.count) batches refused, the first: \(seen.first?.prefix(400) ?? "")")
+            #expect(try await DailyReport.query(on: app.db).count() == crowd.count)
             let (kept, counted) = try await app.reportCounts()
             #expect(kept == counted)
         }

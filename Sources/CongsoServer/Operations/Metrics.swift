@@ -7,6 +7,8 @@ import Vapor
 final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let inFlight: Gauge
+    /// Hand-in batches rolled back whole and retried report by report (a deadlock, a bad row).
+    let reportBatchesRefused: Counter
 
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "congso", metricName: metric, unitName: unit, helpText: help)
@@ -14,6 +16,8 @@ final class AppMetrics: Sendable {
 
     init(poolSize: Int, eventLoops: Int, driver: String) {
         inFlight = registry.makeGauge(descriptor: Self.name("http_requests_in_flight", "", "Requests being served now"), labels: [])
+        reportBatchesRefused = registry.makeCounter(descriptor: Self.name("report_batches_refused", "total",
+                                                                          "Report batches the database refused whole, then retried one by one"), labels: [])
         registry.makeGauge(descriptor: Self.name("db_pool_max_connections", "", "Database connections the pool may open in all"),
                            labels: [("driver", driver)]).set(Double(poolSize * eventLoops))
         registry.makeGauge(descriptor: Self.name("db_pool_connections_per_event_loop", "", "Pool size per event loop"),

@@ -103,8 +103,10 @@ extension ReportService {
     }
 
     /// Hands in many reports at once: each gets its own answer, a refusal of one does not
-    /// touch the others, and those stored commit together.
-    static func store(_ submissions: [Submission], on db: any Database) async -> [Result<DailyReportDTO, any Error>] {
+    /// touch the others, and those stored commit together. `refused` hears of a batch the
+    /// database rolled back whole (then retried report by report): a cost worth watching.
+    static func store(_ submissions: [Submission], on db: any Database,
+                      refused: (@Sendable (any Error) -> Void)? = nil) async -> [Result<DailyReportDTO, any Error>] {
         var results = [Result<DailyReportDTO, any Error>?](repeating: nil, count: submissions.count)
         let people: [UUID: StaffPlace]
         let settings: [ScheduleSetting]
@@ -135,6 +137,7 @@ extension ReportService {
         } catch {
             // The batch rolled back whole; each report is tried alone, so one that the
             // database refuses fails only its own request.
+            refused?(error)
             for r in ready {
                 do {
                     for (i, report) in try await write([r], on: db) { results[i] = .success(report) }
@@ -161,9 +164,17 @@ extension ReportService {
 
     /// One transaction: the reports in one upsert (a second round for a person who handed
     /// the same report twice in the batch), then their audit lines in one statement.
+    ///
+    /// Each round's rows go in the order of the unit counts they move (`report_counts`:
+    /// unit, day, window), so that concurrent batches, of this process or another, lock
+    /// those counts in the same order. In arrival order two batches that share units locked
+    /// them crosswise: PostgreSQL found a deadlock after a second, the batch was rolled back
+    /// and retried report by report.
     private static func write(_ ready: [Ready], on db: any Database) async throws -> [(Int, DailyReportDTO)] {
         guard !ready.isEmpty else { return [] }
-        let rounds = distinctRounds(ready)
+        let rounds = distinctRounds(ready).map { round in
+            round.sorted { ($0.person.orgPath, $0.target.date, $0.target.slot) < ($1.person.orgPath, $1.target.date, $1.target.slot) }
+        }
         return try await db.writeTransaction { tx in
             let sql = try tx.sql
             var stored: [(Int, DailyReportDTO)] = []
@@ -227,10 +238,14 @@ extension Application {
 
     /// Called once by `configure`, before the server takes requests.
     func setUpReportHandIns() {
-        let databases = self.databases, logger = self.logger, group = self.eventLoopGroup
+        let databases = self.databases, logger = self.logger, group = self.eventLoopGroup, metrics = self.metrics
+        let refused: @Sendable (any Error) -> Void = { error in
+            metrics.reportBatchesRefused.increment()
+            logger.warning("report batch refused whole; retried report by report", metadata: ["error": .string(String(reflecting: error))])
+        }
         storage[ReportHandInsKey.self] = Coalescer<ReportService.Submission, DailyReportDTO>(maxBatch: 200, lanes: 2) { batch in
             do {
-                return await ReportService.store(batch, on: try databases.shared(logger: logger, on: group))
+                return await ReportService.store(batch, on: try databases.shared(logger: logger, on: group), refused: refused)
             } catch {
                 return batch.map { _ in .failure(error) }
             }
