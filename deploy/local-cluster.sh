@@ -70,8 +70,13 @@ http {
   client_body_temp_path $RUN/body; proxy_temp_path $RUN/proxy; fastcgi_temp_path $RUN/fcgi;
   uwsgi_temp_path $RUN/uwsgi; scgi_temp_path $RUN/scgi;
   client_max_body_size 12m;
+  # Connections are kept, both to clients and to the servers, for as many requests as they
+  # carry: at nginx's defaults (1,000 requests, 64 idle upstream connections a worker) a
+  # burst of hundreds of clients made nginx open and close server connections all the time.
+  keepalive_requests 100000;
   upstream congso {
-$UPSTREAMS    keepalive 64;
+$UPSTREAMS    keepalive 512;
+    keepalive_requests 100000;
   }
   server {
     listen 127.0.0.1:$PORT;
