@@ -43,16 +43,16 @@ enum AuditService {
     static func append(_ lines: [Line], on db: any Database) async throws {
         let sql = try db.sql
         for part in lines.chunked(by: 200) {
-            let rows = part.map { e -> SQLQueryString in
-                """
-                (\(bind: e.id), \(bind: e.at), \(bind: e.actorID), \(bind: e.actorLabel), \(bind: e.via), \(bind: e.action),
-                 \(bind: e.entityType), \(bind: e.entityID), \(bind: e.orgPath), \(bind: e.prevOrgPath), \(bind: e.summary),
-                 \(bind: e.before), \(bind: e.after))
-                """
-            }
+            let rows = SQLBatch.rows([
+                .init(part.map(\.id), as: "uuid"), .init(part.map(\.at), as: "timestamptz"), .init(part.map(\.actorID)),
+                .init(part.map(\.actorLabel), as: "text"), .init(part.map(\.via), as: "text"), .init(part.map(\.action), as: "text"),
+                .init(part.map(\.entityType), as: "text"), .init(part.map(\.entityID), as: "text"), .init(part.map(\.orgPath), as: "text"),
+                .init(part.map(\.prevOrgPath), as: "text"), .init(part.map(\.summary), as: "text"), .init(part.map(\.before), as: "text"),
+                .init(part.map(\.after), as: "text"),
+            ], on: db)
             try await sql.raw("""
                 INSERT INTO audit_entries (id, at, actor_id, actor_label, via, action, entity_type, entity_id, org_path, prev_org_path, summary, before, after)
-                VALUES \(rows.joined(separator: ", "))
+                \(rows)
                 """).run()
         }
     }

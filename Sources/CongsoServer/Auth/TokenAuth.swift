@@ -24,7 +24,7 @@ enum TokenAuth {
                     SELECT t.token_hash, t.id AS token_id, t.last_used_at, u.id AS user_id, u.email, u.display_name, u.role, u.org_id,
                            u.staff_id, u.active, o.path AS org_path
                     FROM user_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organizations o ON o.id = u.org_id
-                    WHERE t.token_hash IN (\(binds: Array(part)))
+                    WHERE \(SQLBatch.isIn("t.token_hash", Array(part), on: db))
                     """).all() {
                     guard try row.decode(column: "active", as: Bool.self) else { continue }
                     // "Last used" to the minute: writing it on every call would make each read a write.
@@ -43,7 +43,7 @@ enum TokenAuth {
             }
             // Advisory: a failure to note the time must not refuse the call.
             for part in stale.chunked(by: 500) {
-                try? await sql.raw("UPDATE user_tokens SET last_used_at = \(bind: now) WHERE id IN (\(binds: Array(part)))").run()
+                try? await sql.raw("UPDATE user_tokens SET last_used_at = \(bind: now) WHERE \(SQLBatch.isIn("id", Array(part), on: db))").run()
             }
             return hashes.map { .success(found[$0]) }
         } catch {

@@ -182,18 +182,17 @@ extension ReportService {
             let at = Date()
             for round in rounds {
                 for part in round.chunked(by: 200) {
-                    let values = part.map { r -> SQLQueryString in
-                        let onTime = r.submission.now < r.target.closesAt
-                        return """
-                            (\(bind: r.newID), \(bind: r.person.id), \(bind: r.person.orgID), \(bind: r.person.orgPath), \(bind: r.target.date),
-                             \(bind: r.target.slot), \(bind: r.done), \(bind: r.next), \(bind: r.blockers), \(bind: r.location.rawValue),
-                             \(bind: r.submission.now), \(bind: onTime), \(bind: r.submission.now))
-                            """
-                    }
+                    let values = SQLBatch.rows([
+                        .init(part.map(\.newID), as: "uuid"), .init(part.map(\.person.id), as: "uuid"), .init(part.map(\.person.orgID), as: "uuid"),
+                        .init(part.map(\.person.orgPath), as: "text"), .init(part.map(\.target.date), as: "text"), .init(part.map(\.target.slot), as: "text"),
+                        .init(part.map(\.done), as: "text"), .init(part.map(\.next), as: "text"), .init(part.map(\.blockers), as: "text"),
+                        .init(part.map(\.location.rawValue), as: "text"), .init(part.map(\.submission.now), as: "timestamptz"),
+                        .init(part.map { $0.submission.now < $0.target.closesAt }, as: "boolean"), .init(part.map(\.submission.now), as: "timestamptz"),
+                    ], on: tx)
                     // Handing in again edits the report; it keeps the time it was first received.
                     let rows = try await sql.raw("""
                         INSERT INTO daily_reports (id, staff_id, org_id, org_path, date, slot, done, next, blockers, location, submitted_at, on_time, updated_at)
-                        VALUES \(values.joined(separator: ", "))
+                        \(values)
                         ON CONFLICT (staff_id, date, slot) DO UPDATE SET done = excluded.done, next = excluded.next, blockers = excluded.blockers,
                             location = excluded.location, org_id = excluded.org_id, org_path = excluded.org_path, updated_at = excluded.updated_at
                         RETURNING id, staff_id, date, slot, submitted_at, on_time

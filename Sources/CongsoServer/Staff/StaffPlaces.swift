@@ -19,12 +19,16 @@ extension StaffService {
         let sql = try db.sql
         var out: [UUID: StaffPlace] = [:]
         for part in Array(ids).chunked(by: 500) {
+            // The unit's path by a lookup per person: as a join, PostgreSQL hashed every unit
+            // of the city for each batch of the 07:00 reports.
             for r in try await sql.raw("""
-                SELECT s.id, s.full_name, s.org_id, o.path FROM staff s JOIN organizations o ON o.id = s.org_id WHERE s.id IN (\(binds: Array(part)))
+                SELECT s.id, s.full_name, s.org_id, (SELECT o.path FROM organizations o WHERE o.id = s.org_id) AS path
+                FROM staff s WHERE \(SQLBatch.isIn("s.id", Array(part), on: db))
                 """).all() {
+                guard let path = try r.decode(column: "path", as: String?.self) else { continue }
                 let id = try r.decode(column: "id", as: UUID.self)
                 out[id] = StaffPlace(id: id, name: try r.decode(column: "full_name", as: String.self), orgID: try r.decode(column: "org_id", as: UUID.self),
-                                     orgPath: try r.decode(column: "path", as: String.self))
+                                     orgPath: path)
             }
         }
         return out
