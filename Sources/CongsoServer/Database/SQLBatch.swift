@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// Statements over many rows at once, for the hot batches (the 07:00 reports, the token
